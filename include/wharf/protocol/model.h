@@ -1,0 +1,40 @@
+// AWS service models (operations and shapes), generated from botocore's model files by
+// scripts/gen_models.py into src/protocol/models/<service>.json and compiled into the binary.
+// Each codec and the validator are driven by these tables, so every operation's input and
+// output is declared once.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace wharf {
+
+// The generated document, botocore's layout without documentation:
+//   {"metadata": {...}, "operations": {"Op": {"http": {...}, "input": {"shape": ...},
+//    "output": {...}, "errors": [...]}}, "shapes": {"Name": {"type": ..., "members": ...}}}
+// Shape members keep botocore's traits (locationName, flattened, location, required, min, max,
+// pattern, enum, timestampFormat, ...). For SQS, members also carry the query-protocol names
+// (locationName/flattened) from the query-era model, so one model serves both protocols.
+class ServiceModel {
+ public:
+  // The model for a signing name ("sqs", "sns", ...), parsed on first use; nullptr if wharf has
+  // no model for it. Thread-safe; the model lives for the whole process.
+  static const ServiceModel* Get(std::string_view service);
+
+  explicit ServiceModel(nlohmann::json document);
+
+  const std::string& name() const { return name_; }
+  const nlohmann::json& metadata() const { return doc_["metadata"]; }
+  // nullptr when the operation or shape does not exist.
+  const nlohmann::json* Operation(std::string_view name) const;
+  const nlohmann::json* Shape(std::string_view name) const;
+  const nlohmann::json& document() const { return doc_; }
+
+ private:
+  nlohmann::json doc_;
+  std::string name_;
+};
+
+}  // namespace wharf

@@ -1,0 +1,71 @@
+// Durable storage shared by all service engines. Engines keep their working state in memory
+// and write every change through a Store; a request is answered only after its writes commit.
+// The SQLite implementation commits many requests per transaction (group commit).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "wharf/core/result.h"
+
+namespace wharf {
+
+struct SqlBlob {
+  std::string bytes;
+};
+using SqlValue = std::variant<std::monostate, int64_t, double, std::string, SqlBlob>;
+
+// One statement with positional parameters (?1, ?2...). `sql` must point to storage that
+// outlives the Store (a string literal): it is the key of the prepared-statement cache.
+struct SqlStatement {
+  std::string_view sql;
+  std::vector<SqlValue> params;
+};
+
+// A row handed to a Read callback; valid only during the callback.
+class SqlRow {
+ public:
+  virtual ~SqlRow() = default;
+  virtual bool IsNull(int column) const = 0;
+  virtual int64_t Int(int column) const = 0;
+  virtual double Real(int column) const = 0;
+  virtual std::string Text(int column) const = 0;
+  virtual std::string Blob(int column) const = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Brings `service`'s schema to version migrations.size(): migrations[i] (one or more SQL
+  // statements) moves it from version i to i+1, each in its own transaction. Fails with a clear
+  // message if the stored version is newer than the code knows. Call before any Read or Write.
+  virtual Status Migrate(std::string_view service, std::span<const std::string_view> migrations) = 0;
+  // Runs a query synchronously and calls `row` for each result row (start-up loading, admin).
+  // Sees every write whose `done` has run. In memory mode there are no rows.
+  virtual Status Read(std::string_view sql, const std::vector<SqlValue>& params,
+                      const std::function<void(const SqlRow&)>& row) = 0;
+  // Queues statements to be committed atomically, in submission order, together with other
+  // callers' statements (group commit). `done` runs once, after the commit, on the writer
+  // thread (in memory mode: at once, on the caller's thread), with OK or a ServiceUnavailable
+  // error when the commit failed (disk full, read-only). Thread-safe.
+  virtual void Write(std::vector<SqlStatement> statements, std::function<void(Status)> done) = 0;
+  // Blocks until everything queued so far is committed.
+  virtual void Flush() = 0;
+  // Flushes and stops the writer; later writes fail. Idempotent.
+  virtual void Close() = 0;
+  virtual bool IsPersistent() const = 0;
+};
+
+// Opens (creating if needed) `<data_dir>/wharf.db` in WAL mode. Fails with a clear message when
+// the directory cannot be created or written, or the file is not a wharf database.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir);
+// A store that keeps nothing (--in-memory): engines' in-memory state is all there is.
+std::unique_ptr<Store> MakeMemoryStore();
+
+}  // namespace wharf
