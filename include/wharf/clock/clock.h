@@ -17,16 +17,24 @@ class Clock {
 };
 
 // A clock whose time moves only when told. Start time is the system time at construction
-// unless given. Listeners run (on the calling thread) after every change, so the timer
-// scheduler can fire whatever became due.
+// unless given. Listeners run (on the calling thread, without any clock lock held) after every
+// change, so the timer scheduler can fire whatever became due. Thread-safe.
 class VirtualClock final : public Clock {
  public:
+  VirtualClock();  // starts at SystemNowMs()
   explicit VirtualClock(int64_t start_ms);
   int64_t NowMs() const override;
   bool IsVirtual() const override { return true; }
-  // Moves time to `ms`; time never goes backwards (a smaller value is ignored). Returns now.
+  // Moves time to `ms`; time never goes backwards (a value <= now is ignored and no listener
+  // runs). Returns now, after the listeners (the Scheduler fires due timers here, waiting for
+  // a callback running on its thread): don't call while holding a lock that a timer callback
+  // may take.
   int64_t SetMs(int64_t ms);
+  // Moves time forward by `delta_ms` (atomically with respect to other movers; a delta <= 0 is
+  // ignored). Returns now.
   int64_t AdvanceMs(int64_t delta_ms);
+  // Adds a listener called with the new time after every change. Listeners live as long as the
+  // clock (there is no removal): capture weak references to shorter-lived objects.
   void OnChange(std::function<void(int64_t now_ms)> listener);
 
  private:
@@ -41,7 +49,8 @@ class SystemClock final : public Clock {
   bool IsVirtual() const override { return false; }
 };
 
-// Milliseconds of the system's real time; used only by SystemClock and VirtualClock's default start.
+// Milliseconds of the system's real time; used only by SystemClock and VirtualClock's default
+// start.
 int64_t SystemNowMs();
 
 }  // namespace wharf

@@ -21,8 +21,9 @@ struct SqlBlob {
 };
 using SqlValue = std::variant<std::monostate, int64_t, double, std::string, SqlBlob>;
 
-// One statement with positional parameters (?1, ?2...). `sql` must point to storage that
-// outlives the Store (a string literal): it is the key of the prepared-statement cache.
+// One statement with positional parameters (?1, ?2...); missing trailing parameters are NULL,
+// extra ones fail the write. `sql` must point to storage that outlives the Store (a string
+// literal): its address and size are the key of the prepared-statement cache.
 struct SqlStatement {
   std::string_view sql;
   std::vector<SqlValue> params;
@@ -43,27 +44,38 @@ class Store {
  public:
   virtual ~Store() = default;
   // Brings `service`'s schema to version migrations.size(): migrations[i] (one or more SQL
-  // statements) moves it from version i to i+1, each in its own transaction. Fails with a clear
-  // message if the stored version is newer than the code knows. Call before any Read or Write.
-  virtual Status Migrate(std::string_view service, std::span<const std::string_view> migrations) = 0;
-  // Runs a query synchronously and calls `row` for each result row (start-up loading, admin).
-  // Sees every write whose `done` has run. In memory mode there are no rows.
+  // statements) moves it from version i to i+1, each in its own transaction (versions are kept
+  // in the table wharf_schema(service, version)). Fails with a clear message naming the service
+  // and both versions if the stored version is newer than the code knows, or naming the
+  // migration that failed. Call before any Read or Write. Thread-safe.
+  virtual Status Migrate(std::string_view service,
+                         std::span<const std::string_view> migrations) = 0;
+  // Runs one query synchronously on the calling thread (its own read connection: it does not
+  // wait for the writer) and calls `row` for each result row (start-up loading, admin). Sees
+  // every write whose `done` has run. Read-only: a writing statement fails. In memory mode
+  // there are no rows. Thread-safe.
   virtual Status Read(std::string_view sql, const std::vector<SqlValue>& params,
                       const std::function<void(const SqlRow&)>& row) = 0;
   // Queues statements to be committed atomically, in submission order, together with other
   // callers' statements (group commit). `done` runs once, after the commit, on the writer
   // thread (in memory mode: at once, on the caller's thread), with OK or a ServiceUnavailable
-  // error when the commit failed (disk full, read-only). Thread-safe.
+  // error whose message says why: the commit failed (disk full, read-only: the whole group
+  // fails, later writes are tried again) or one of this write's statements failed
+  // (constraint, SQL error: only this write fails, its statements are rolled back).
+  // `done` must be short, must not throw, and must not call Flush or Close. After Close,
+  // `done` runs at once with an error. Thread-safe.
   virtual void Write(std::vector<SqlStatement> statements, std::function<void(Status)> done) = 0;
-  // Blocks until everything queued so far is committed.
+  // Blocks until everything queued so far is committed and its `done` has run.
   virtual void Flush() = 0;
-  // Flushes and stops the writer; later writes fail. Idempotent.
+  // Flushes and stops the writer; later writes fail (Read still works). Idempotent.
   virtual void Close() = 0;
   virtual bool IsPersistent() const = 0;
 };
 
-// Opens (creating if needed) `<data_dir>/wharf.db` in WAL mode. Fails with a clear message when
-// the directory cannot be created or written, or the file is not a wharf database.
+// Opens (creating if needed) `<data_dir>` and `<data_dir>/wharf.db` in WAL mode with
+// synchronous=NORMAL (commits survive kill -9 of the process; an OS crash may lose the last
+// ones). Fails (ServiceUnavailable) with a clear message naming the path when the directory
+// cannot be created or written, or the file is not a SQLite or not a wharf database.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir);
 // A store that keeps nothing (--in-memory): engines' in-memory state is all there is.
 std::unique_ptr<Store> MakeMemoryStore();

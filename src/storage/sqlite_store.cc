@@ -1,0 +1,413 @@
+// The SQLite Store: one writer connection on a writer thread that commits everything queued
+// in one transaction (group commit), a pool of reader connections used on callers' threads.
+//
+// Durability: WAL mode with synchronous=NORMAL. A commit is in the WAL file (the OS page cache)
+// before any `done` runs, so it survives kill -9 of the process; only an OS crash or power loss
+// can lose the last commits (never corrupting the database), since the WAL is fsynced at
+// checkpoints rather than at every commit.
+#include <condition_variable>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include "storage/sqlite_conn.h"
+#include "wharf/storage/store.h"
+
+namespace wharf {
+namespace {
+
+using sqlite::DbPtr;
+using sqlite::StmtPtr;
+
+// "wharf" in PRAGMA application_id marks our databases.
+constexpr int32_t kApplicationId = 0x77686172;  // 'whar'
+constexpr size_t kMaxCachedStatements = 512;
+
+struct PendingWrite {
+  std::vector<SqlStatement> statements;
+  std::function<void(Status)> done;
+};
+
+// The prepared-statement cache key: the address and size of the caller's SQL text.
+struct SqlKey {
+  const char* data;
+  size_t size;
+  bool operator==(const SqlKey&) const = default;
+};
+struct SqlKeyHash {
+  size_t operator()(const SqlKey& k) const {
+    return std::hash<const void*>()(k.data) ^ (k.size * 0x9e3779b97f4a7c15ULL);
+  }
+};
+struct CachedStatement {
+  std::string sql;  // checked on every hit, in case a caller's SQL text was not a literal
+  StmtPtr stmt;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, DbPtr writer_db)
+      : path_(std::move(path)), db_(std::move(writer_db)) {}
+  ~SqliteStore() override { Close(); }
+
+  // Prepares the transaction statements and starts the writer thread.
+  Status Start() {
+    std::string error;
+    for (auto [sql, stmt] : {std::pair{"BEGIN", &begin_}, std::pair{"COMMIT", &commit_},
+                             std::pair{"ROLLBACK", &rollback_}}) {
+      if (sqlite::Prepare(db_.get(), sql, SQLITE_PREPARE_PERSISTENT, stmt, &error) != SQLITE_OK) {
+        return AwsError::ServiceUnavailable("cannot use " + path_ + ": " + error);
+      }
+    }
+    writer_ = std::thread([this] { WriterLoop(); });
+    return OkStatus();
+  }
+
+  Status Migrate(std::string_view service, std::span<const std::string_view> migrations) override;
+  Status Read(std::string_view sql, const std::vector<SqlValue>& params,
+              const std::function<void(const SqlRow&)>& row) override;
+
+  void Write(std::vector<SqlStatement> statements, std::function<void(Status)> done) override {
+    {
+      std::lock_guard lock(mu_);
+      if (!closed_) {
+        queue_.push_back(PendingWrite{std::move(statements), std::move(done)});
+        ++submitted_;
+        if (writer_idle_) work_cv_.notify_one();
+        return;
+      }
+    }
+    done(AwsError::ServiceUnavailable("the store is closed"));
+  }
+
+  void Flush() override {
+    std::unique_lock lock(mu_);
+    const uint64_t target = submitted_;
+    drained_cv_.wait(lock, [&] { return completed_ >= target; });
+  }
+
+  void Close() override {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+      work_cv_.notify_one();
+    }
+    std::lock_guard lock(close_mu_);
+    if (writer_.joinable()) writer_.join();  // the writer drains the queue before it exits
+  }
+
+  bool IsPersistent() const override { return true; }
+
+ private:
+  void WriterLoop();
+  void CommitGroup(std::vector<PendingWrite>& group);
+  // Runs one statement on the writer connection. Returns the SQLite result code.
+  int Execute(const SqlStatement& statement, std::string* error);
+  sqlite3_stmt* Cached(std::string_view sql, std::string* error);
+  void Rollback();
+  Result<DbPtr> AcquireReader();
+  void ReleaseReader(DbPtr db);
+  Result<int64_t> StoredVersion(std::string_view service);
+
+  const std::string path_;
+
+  // The writer connection and its statements: used by the writer thread and Migrate, under
+  // db_mu_. Declared before the statements so they are finalized first.
+  std::mutex db_mu_;
+  DbPtr db_;
+  StmtPtr begin_, commit_, rollback_;
+  std::unordered_map<SqlKey, CachedStatement, SqlKeyHash> cache_;
+  std::vector<Status> results_;  // per write of the current group, reused
+
+  std::mutex mu_;  // guards the queue and counters
+  std::condition_variable work_cv_;
+  std::condition_variable drained_cv_;
+  std::vector<PendingWrite> queue_;
+  uint64_t submitted_ = 0;
+  uint64_t completed_ = 0;
+  bool writer_idle_ = false;
+  bool closed_ = false;
+  std::mutex close_mu_;
+  std::thread writer_;
+
+  std::mutex readers_mu_;
+  std::vector<DbPtr> readers_;
+};
+
+void SqliteStore::WriterLoop() {
+  std::vector<PendingWrite> group;
+  std::unique_lock lock(mu_);
+  for (;;) {
+    while (queue_.empty() && !closed_) {
+      writer_idle_ = true;
+      work_cv_.wait(lock);
+      writer_idle_ = false;
+    }
+    if (queue_.empty()) return;  // closed and drained
+    group.swap(queue_);
+    lock.unlock();
+    CommitGroup(group);
+    for (size_t i = 0; i < group.size(); ++i) {
+      if (group[i].done) group[i].done(std::move(results_[i]));
+    }
+    const size_t n = group.size();
+    group.clear();
+    lock.lock();
+    completed_ += n;
+    drained_cv_.notify_all();
+  }
+}
+
+void SqliteStore::CommitGroup(std::vector<PendingWrite>& group) {
+  results_.assign(group.size(), OkStatus());
+  const auto fail_rest = [&](const std::string& why) {
+    for (auto& result : results_) {
+      if (result.ok()) result = AwsError::ServiceUnavailable(why);
+    }
+  };
+  std::lock_guard db_lock(db_mu_);
+  std::string error;
+  // A statement error fails only its own write: roll back and commit the others without it.
+  // A storage failure (disk full, read-only, I/O) fails the whole group.
+  for (;;) {
+    if (int rc = sqlite::Run(db_.get(), begin_.get(), sqlite::kIgnoreRows, &error);
+        rc != SQLITE_OK) {
+      fail_rest("cannot write to " + path_ + ": " + error);
+      return;
+    }
+    bool retry = false;
+    for (size_t i = 0; i < group.size() && !retry; ++i) {
+      if (!results_[i].ok()) continue;
+      for (const SqlStatement& statement : group[i].statements) {
+        const int rc = Execute(statement, &error);
+        if (rc == SQLITE_OK) continue;
+        Rollback();
+        if (sqlite::IsStorageFailure(rc)) {
+          fail_rest("cannot write to " + path_ + ": " + error);
+          return;
+        }
+        results_[i] = AwsError::ServiceUnavailable("write failed: " + error);
+        retry = true;
+        break;
+      }
+    }
+    if (retry) continue;
+    if (int rc = sqlite::Run(db_.get(), commit_.get(), sqlite::kIgnoreRows, &error);
+        rc != SQLITE_OK) {
+      Rollback();
+      fail_rest("commit to " + path_ + " failed: " + error);
+    }
+    return;
+  }
+}
+
+sqlite3_stmt* SqliteStore::Cached(std::string_view sql, std::string* error) {
+  const SqlKey key{sql.data(), sql.size()};
+  auto it = cache_.find(key);
+  if (it != cache_.end() && std::memcmp(it->second.sql.data(), sql.data(), sql.size()) == 0) {
+    return it->second.stmt.get();
+  }
+  StmtPtr stmt;
+  if (sqlite::Prepare(db_.get(), sql, SQLITE_PREPARE_PERSISTENT, &stmt, error) != SQLITE_OK) {
+    return nullptr;
+  }
+  if (it == cache_.end() && cache_.size() >= kMaxCachedStatements) {
+    cache_.clear();  // callers are building SQL text dynamically; keep memory bounded
+    it = cache_.end();
+  }
+  CachedStatement& entry = cache_[key];
+  entry.sql.assign(sql);
+  entry.stmt = std::move(stmt);
+  return entry.stmt.get();
+}
+
+int SqliteStore::Execute(const SqlStatement& statement, std::string* error) {
+  sqlite3_stmt* stmt = Cached(statement.sql, error);
+  if (stmt == nullptr) return SQLITE_ERROR;
+  if (int rc = sqlite::Bind(stmt, statement.params, error); rc != SQLITE_OK) return rc;
+  return sqlite::Run(db_.get(), stmt, sqlite::kIgnoreRows, error);
+}
+
+void SqliteStore::Rollback() {
+  if (sqlite3_get_autocommit(db_.get()) != 0) return;  // SQLite already rolled back
+  std::string ignored;
+  if (sqlite::Run(db_.get(), rollback_.get(), sqlite::kIgnoreRows, &ignored) != SQLITE_OK) {
+    // ROLLBACK only fails when there is no transaction left; nothing more to undo.
+    sqlite3_reset(rollback_.get());
+  }
+}
+
+Result<DbPtr> SqliteStore::AcquireReader() {
+  {
+    std::lock_guard lock(readers_mu_);
+    if (!readers_.empty()) {
+      DbPtr db = std::move(readers_.back());
+      readers_.pop_back();
+      return db;
+    }
+  }
+  Result<DbPtr> db = sqlite::Open(path_, /*create=*/false);
+  if (!db.ok()) return db;
+  std::string error;
+  if (sqlite::Exec(db->get(), "PRAGMA query_only=1", &error) != SQLITE_OK) {
+    return AwsError::ServiceUnavailable("cannot read " + path_ + ": " + error);
+  }
+  return db;
+}
+
+void SqliteStore::ReleaseReader(DbPtr db) {
+  std::lock_guard lock(readers_mu_);
+  readers_.push_back(std::move(db));
+}
+
+Status SqliteStore::Read(std::string_view sql, const std::vector<SqlValue>& params,
+                         const std::function<void(const SqlRow&)>& row) {
+  Result<DbPtr> db = AcquireReader();
+  if (!db.ok()) return std::move(db).error();
+  // Returns the connection to the pool even if `row` throws.
+  struct Lease {
+    SqliteStore* store;
+    DbPtr db;
+    ~Lease() { store->ReleaseReader(std::move(db)); }
+  } lease{this, std::move(*db)};
+  std::string error;
+  StmtPtr stmt;
+  int rc = sqlite::Prepare(lease.db.get(), sql, 0, &stmt, &error);
+  if (rc == SQLITE_OK) rc = sqlite::Bind(stmt.get(), params, &error);
+  if (rc == SQLITE_OK) {
+    rc = sqlite::Run(
+        lease.db.get(), stmt.get(), [&](sqlite3_stmt* s) { row(sqlite::StmtRow(s)); }, &error);
+  }
+  if (rc == SQLITE_OK) return OkStatus();
+  if (sqlite::IsStorageFailure(rc)) {
+    return AwsError::ServiceUnavailable("cannot read " + path_ + ": " + error);
+  }
+  return AwsError::Internal("read failed: " + error);
+}
+
+Result<int64_t> SqliteStore::StoredVersion(std::string_view service) {
+  static constexpr std::string_view kSql = "SELECT version FROM wharf_schema WHERE service = ?1";
+  std::string error;
+  int64_t version = 0;
+  sqlite3_stmt* stmt = Cached(kSql, &error);
+  const std::vector<SqlValue> params{std::string(service)};
+  int rc = stmt == nullptr ? SQLITE_ERROR : sqlite::Bind(stmt, params, &error);
+  if (rc == SQLITE_OK) {
+    rc = sqlite::Run(
+        db_.get(), stmt, [&](sqlite3_stmt* s) { version = sqlite3_column_int64(s, 0); }, &error);
+  }
+  if (rc != SQLITE_OK) return AwsError::ServiceUnavailable("cannot read " + path_ + ": " + error);
+  return version;
+}
+
+Status SqliteStore::Migrate(std::string_view service,
+                            std::span<const std::string_view> migrations) {
+  std::lock_guard db_lock(db_mu_);
+  Result<int64_t> stored = StoredVersion(service);
+  if (!stored.ok()) return std::move(stored).error();
+  const auto known = static_cast<int64_t>(migrations.size());
+  const std::string name(service);
+  if (*stored > known) {
+    return AwsError::Internal("the schema of service '" + name + "' in " + path_ +
+                              " is at version " + std::to_string(*stored) +
+                              ", newer than this wharf knows (version " + std::to_string(known) +
+                              "): use a newer wharf or another data directory");
+  }
+  static constexpr std::string_view kSetVersion =
+      "INSERT INTO wharf_schema(service, version) VALUES (?1, ?2) "
+      "ON CONFLICT(service) DO UPDATE SET version = excluded.version";
+  for (int64_t version = *stored; version < known; ++version) {
+    std::string error;
+    int rc = sqlite::Exec(db_.get(), "BEGIN IMMEDIATE", &error);
+    if (rc == SQLITE_OK) rc = sqlite::Exec(db_.get(), migrations[version], &error);
+    if (rc == SQLITE_OK) {
+      rc = Execute(SqlStatement{kSetVersion, {std::string(service), version + 1}}, &error);
+    }
+    if (rc == SQLITE_OK) rc = sqlite::Exec(db_.get(), "COMMIT", &error);
+    if (rc != SQLITE_OK) {
+      Rollback();
+      return AwsError::Internal("migrating service '" + name + "' to schema version " +
+                                std::to_string(version + 1) + " in " + path_ + " failed: " + error);
+    }
+  }
+  return OkStatus();
+}
+
+// Prepares a freshly opened writer connection: refuses files that are not wharf databases,
+// switches to WAL, and creates the schema-version table.
+Status PrepareDatabase(sqlite3* db, const std::string& path) {
+  std::string error;
+  int32_t application_id = 0;
+  int64_t objects = 0;
+  StmtPtr stmt;
+  int rc = sqlite::Prepare(db, "PRAGMA application_id", 0, &stmt, &error);
+  if (rc == SQLITE_OK) {
+    rc = sqlite::Run(
+        db, stmt.get(), [&](sqlite3_stmt* s) { application_id = sqlite3_column_int(s, 0); },
+        &error);
+  }
+  if (rc == SQLITE_OK)
+    rc = sqlite::Prepare(db, "SELECT count(*) FROM sqlite_schema", 0, &stmt, &error);
+  if (rc == SQLITE_OK) {
+    rc = sqlite::Run(
+        db, stmt.get(), [&](sqlite3_stmt* s) { objects = sqlite3_column_int64(s, 0); }, &error);
+  }
+  if (rc != SQLITE_OK) {
+    return AwsError::ServiceUnavailable(path + " is not a wharf database: " + error);
+  }
+  if (application_id != kApplicationId && objects > 0) {
+    return AwsError::ServiceUnavailable(path +
+                                        " is a SQLite database but not a wharf database; use "
+                                        "another data directory");
+  }
+  // WAL + synchronous=NORMAL: durable against the process being killed (see the file comment).
+  std::string journal_mode;
+  rc = sqlite::Prepare(db, "PRAGMA journal_mode=WAL", 0, &stmt, &error);
+  if (rc == SQLITE_OK) {
+    rc = sqlite::Run(
+        db, stmt.get(),
+        [&](sqlite3_stmt* s) {
+          journal_mode = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+        },
+        &error);
+  }
+  stmt.reset();
+  if (rc == SQLITE_OK && journal_mode != "wal") {
+    return AwsError::ServiceUnavailable("cannot use " + path +
+                                        ": cannot switch to WAL mode "
+                                        "(is the directory writable?)");
+  }
+  if (rc == SQLITE_OK) {
+    rc = sqlite::Exec(
+        db,
+        "PRAGMA synchronous=NORMAL; PRAGMA application_id=" + std::to_string(kApplicationId) +
+            "; CREATE TABLE IF NOT EXISTS wharf_schema(service TEXT PRIMARY KEY, "
+            "version INTEGER NOT NULL)",
+        &error);
+  }
+  if (rc != SQLITE_OK) return AwsError::ServiceUnavailable("cannot use " + path + ": " + error);
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) {
+    return AwsError::ServiceUnavailable("cannot create data directory '" + data_dir +
+                                        "': " + ec.message());
+  }
+  const std::string path = (std::filesystem::path(data_dir) / "wharf.db").string();
+  Result<DbPtr> db = sqlite::Open(path, /*create=*/true);
+  if (!db.ok()) return std::move(db).error();
+  WHARF_RETURN_IF_ERROR(PrepareDatabase(db->get(), path));
+  auto store = std::make_unique<SqliteStore>(path, std::move(*db));
+  WHARF_RETURN_IF_ERROR(store->Start());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace wharf
