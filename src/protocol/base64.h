@@ -1,0 +1,17 @@
+// Standard base64 (RFC 4648, with padding), as AWS uses for blobs in JSON, query and XML.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wharf {
+
+// Encodes bytes with '=' padding. Thread-safe.
+std::string Base64Encode(std::string_view bytes);
+
+// Decodes standard base64. Accepts missing padding; ignores ASCII whitespace. Returns nullopt on
+// any other character or a dangling single symbol. Thread-safe.
+std::optional<std::string> Base64Decode(std::string_view text);
+
+}  // namespace wharf

@@ -1,0 +1,164 @@
+#include "protocol/json/json_convert.h"
+
+#include <cmath>
+#include <string>
+
+#include "protocol/base64.h"
+#include "protocol/shapes.h"
+#include "protocol/timestamp.h"
+#include "protocol/validate.h"
+
+namespace wharf {
+namespace {
+
+constexpr int kMaxDepth = 64;
+
+const char* JsonTypeName(const nlohmann::json& v) {
+  switch (v.type()) {
+    case nlohmann::json::value_t::object:
+      return "structure or map";
+    case nlohmann::json::value_t::array:
+      return "list";
+    case nlohmann::json::value_t::string:
+      return "string";
+    case nlohmann::json::value_t::boolean:
+      return "boolean";
+    case nlohmann::json::value_t::binary:
+      return "blob";
+    case nlohmann::json::value_t::null:
+      return "null";
+    default:
+      return "number";
+  }
+}
+
+AwsError Mismatch(const std::string& path, std::string_view type, const nlohmann::json& v) {
+  return SerializationError("Unexpected " + std::string(JsonTypeName(v)) + " for " +
+                            std::string(type) + " member '" + path + "'");
+}
+
+class Converter {
+ public:
+  Converter(const ServiceModel& model, WireFormat format) : model_(model), format_(format) {}
+
+  Status Convert(const nlohmann::json& shape, nlohmann::json& v, const std::string& path,
+                 int depth) {
+    if (depth > kMaxDepth) return SerializationError("Request document is nested too deeply");
+    std::string_view type = ShapeType(shape);
+    if (type == "structure") return Structure(shape, v, path, depth);
+    if (type == "list") {
+      if (!v.is_array()) return Mismatch(path, type, v);
+      const nlohmann::json* element = Child(shape, "member");
+      if (element == nullptr) return OkStatus();
+      for (auto& e : v) {
+        if (!e.is_null()) WHARF_RETURN_IF_ERROR(Convert(*element, e, path, depth + 1));
+      }
+      return OkStatus();
+    }
+    if (type == "map") {
+      if (!v.is_object()) return Mismatch(path, type, v);
+      const nlohmann::json* element = Child(shape, "value");
+      if (element == nullptr) return OkStatus();
+      for (auto& [k, e] : v.items()) {
+        if (!e.is_null()) WHARF_RETURN_IF_ERROR(Convert(*element, e, path + "." + k, depth + 1));
+      }
+      return OkStatus();
+    }
+    if (type == "string") return v.is_string() ? OkStatus() : Status(Mismatch(path, type, v));
+    if (type == "boolean") return v.is_boolean() ? OkStatus() : Status(Mismatch(path, type, v));
+    if (type == "integer" || type == "long") return Integer(v, path, type);
+    if (type == "float" || type == "double") {
+      return v.is_number() ? OkStatus() : Status(Mismatch(path, type, v));
+    }
+    if (type == "blob") return Blob(v, path);
+    if (type == "timestamp") return Timestamp(v, path);
+    return OkStatus();  // documents and unknown types pass through
+  }
+
+ private:
+  const nlohmann::json* Child(const nlohmann::json& shape, const char* key) const {
+    auto it = shape.find(key);
+    return it == shape.end() ? nullptr : ResolveRef(model_, *it);
+  }
+
+  Status Structure(const nlohmann::json& shape, nlohmann::json& v, const std::string& path,
+                   int depth) {
+    if (!v.is_object()) return Mismatch(path, "structure", v);
+    auto members = shape.find("members");
+    for (auto it = v.begin(); it != v.end();) {
+      if (it->is_null()) {
+        it = v.erase(it);
+        continue;
+      }
+      if (members != shape.end() && members->contains(it.key())) {
+        const nlohmann::json* member = ResolveRef(model_, (*members)[it.key()]);
+        std::string member_path = path.empty() ? it.key() : path + "." + it.key();
+        if (member != nullptr) WHARF_RETURN_IF_ERROR(Convert(*member, *it, member_path, depth + 1));
+      }
+      ++it;
+    }
+    return OkStatus();
+  }
+
+  static Status Integer(nlohmann::json& v, const std::string& path, std::string_view type) {
+    if (v.is_number_integer()) return OkStatus();
+    if (v.is_number_float()) {
+      double d = v.get<double>();
+      if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.2e18) {
+        v = static_cast<int64_t>(d);
+        return OkStatus();
+      }
+    }
+    return Mismatch(path, type, v);
+  }
+
+  Status Blob(nlohmann::json& v, const std::string& path) const {
+    if (v.is_binary()) return OkStatus();
+    if (!v.is_string()) return Mismatch(path, "blob", v);
+    auto bytes = Base64Decode(v.get_ref<const std::string&>());
+    if (!bytes) {
+      return SerializationError("Value for blob member '" + path + "' is not valid base64");
+    }
+    v = nlohmann::json::binary(std::vector<uint8_t>(bytes->begin(), bytes->end()));
+    return OkStatus();
+  }
+
+  Status Timestamp(nlohmann::json& v, const std::string& path) const {
+    if (v.is_string()) {
+      auto t = ParseTimestamp(v.get_ref<const std::string&>());
+      if (!t) return SerializationError("Value for timestamp member '" + path + "' is invalid");
+      v = *t;
+      return OkStatus();
+    }
+    if (!v.is_number()) return Mismatch(path, "timestamp", v);
+    if (format_ == WireFormat::kCbor) {
+      // Java SDKs send epoch milliseconds under tag 1; tolerate RFC-style float seconds.
+      double d = v.get<double>();
+      if (v.is_number_integer() || std::fabs(d) >= 1e11) d /= 1000.0;
+      v = d;
+    }
+    return OkStatus();
+  }
+
+  const ServiceModel& model_;
+  WireFormat format_;
+};
+
+}  // namespace
+
+Status WireToEngine(const ServiceModel& model, const nlohmann::json& shape, nlohmann::json& value,
+                    WireFormat format) {
+  Converter c(model, format);
+  return c.Convert(shape, value, "", 0);
+}
+
+void BinaryToBase64(nlohmann::json& value) {
+  if (value.is_binary()) {
+    const auto& bin = value.get_binary();
+    value = Base64Encode(std::string_view(reinterpret_cast<const char*>(bin.data()), bin.size()));
+  } else if (value.is_structured()) {
+    for (auto& e : value) BinaryToBase64(e);
+  }
+}
+
+}  // namespace wharf
