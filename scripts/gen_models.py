@@ -123,7 +123,7 @@ SQS_QUERY_ERRORS = {
     "KmsOptInRequired": ("KMS.OptInRequired", 403),
 }
 
-QUERY_SHAPE_TRAITS = ("flattened",)
+QUERY_SHAPE_TRAITS = ("flattened", "locationName")
 QUERY_REF_TRAITS = ("locationName", "flattened")
 
 

@@ -2,6 +2,7 @@
 // the service (validate_flavour.cc).
 #include "protocol/validate.h"
 
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -298,11 +299,54 @@ AwsError CoralError(const ValidationFlavour& flavour, const std::vector<Problem>
   return AwsError::Client(std::string(flavour.code), std::move(message));
 }
 
+// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool IsUtf8(const std::string& s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : -1;
+    if (n < 0 || c > 0xF4 || end - p <= n) return false;
+    uint32_t cp = c & (0x3F >> n);
+    for (int i = 1; i <= n; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
+      return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+// True when every string and object key in `v` is UTF-8: the only text JSON and XML carry, so
+// engines may store and echo strings without checking them again.
+bool AllUtf8(const nlohmann::json& v) {
+  if (v.is_string()) return IsUtf8(v.get_ref<const std::string&>());
+  if (v.is_array()) {
+    for (const auto& e : v) {
+      if (!AllUtf8(e)) return false;
+    }
+  } else if (v.is_object()) {
+    for (const auto& [key, e] : v.items()) {
+      if (!IsUtf8(key) || !AllUtf8(e)) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Status ValidateInput(const ServiceModel& model, std::string_view operation,
                      const nlohmann::json& input) {
   if (!input.is_object()) return SerializationError("Request body must be a JSON object");
+  if (!AllUtf8(input)) return SerializationError("Request contains text that is not valid UTF-8");
   const nlohmann::json* op = model.Operation(operation);
   const nlohmann::json* shape = op == nullptr ? nullptr : InputShape(model, *op);
   if (shape == nullptr) return OkStatus();

@@ -4,10 +4,9 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "wharf/core/result.h"
 
@@ -32,17 +31,17 @@ struct Config {
   std::string admin_token;  // --admin-token: required on /_wharf/ when set
   // HTTP limits
   uint64_t max_body_bytes = 16 * 1024 * 1024;  // --max-body (413 beyond)
-  uint32_t max_header_bytes = 64 * 1024;        // --max-header (431 beyond)
-  int idle_timeout_seconds = 75;                // --idle-timeout
-  int max_connections = 20000;                  // --max-connections
+  uint32_t max_header_bytes = 64 * 1024;       // --max-header (431 beyond)
+  int idle_timeout_seconds = 75;               // --idle-timeout
+  int max_connections = 20000;                 // --max-connections
   // Logging
   std::string log_level = "info";  // --log-level trace|debug|info|warn|error|off
   bool log_json = false;           // --log-json
   // Start-up resources (--init FILE)
   std::string init_file;
   // Service quirks
-  std::string sqs_queue_url_host;      // --sqs-queue-url-host: fixed host[:port] for queue URLs
-  int sqs_purge_cooldown_seconds = 60;  // --sqs-purge-cooldown
+  std::string sqs_queue_url_host;        // --sqs-queue-url-host: fixed host[:port] for queue URLs
+  int sqs_purge_cooldown_seconds = 60;   // --sqs-purge-cooldown
   int sqs_delete_recreate_seconds = 60;  // --sqs-delete-cooldown
 
   // The settings as JSON, for /_wharf/config (secrets masked).
@@ -51,6 +50,7 @@ struct Config {
 
 // Parses environment (`env`, as from environ) then `argv`. On --help or --version returns an
 // error whose code is "Help" and whose message is the text to print.
-Result<Config> ParseConfig(int argc, const char* const* argv, const std::map<std::string, std::string>& env);
+Result<Config> ParseConfig(int argc, const char* const* argv,
+                           const std::map<std::string, std::string>& env);
 
 }  // namespace wharf

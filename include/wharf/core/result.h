@@ -18,18 +18,23 @@ struct AwsError {
   int http_status = 400;
   bool sender_fault = true;  // query <Type>Sender</Type> vs Receiver
   std::string query_code;
+  // The message query protocols send, where AWS words it differently there; empty = `message`.
+  std::string query_message;
 
   const std::string& QueryCode() const { return query_code.empty() ? code : query_code; }
+  const std::string& QueryMessage() const {
+    return query_message.empty() ? message : query_message;
+  }
 
   // Common constructors.
   static AwsError Client(std::string code, std::string message, int status = 400) {
-    return AwsError{std::move(code), std::move(message), status, true, {}};
+    return AwsError{std::move(code), std::move(message), status, true, {}, {}};
   }
   static AwsError Internal(std::string message) {
-    return AwsError{"InternalFailure", std::move(message), 500, false, {}};
+    return AwsError{"InternalFailure", std::move(message), 500, false, {}, {}};
   }
   static AwsError ServiceUnavailable(std::string message) {
-    return AwsError{"ServiceUnavailable", std::move(message), 503, false, {}};
+    return AwsError{"ServiceUnavailable", std::move(message), 503, false, {}, {}};
   }
 };
 
@@ -37,8 +42,8 @@ struct AwsError {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}           // NOLINT: implicit by design
-  Result(AwsError error) : v_(std::move(error)) {}    // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(AwsError error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -68,10 +73,10 @@ inline Status OkStatus() { return Ok{}; }
 }  // namespace wharf
 
 // Returns the error of `expr` (a Result or Status) from the enclosing function if it failed.
-#define WHARF_RETURN_IF_ERROR(expr)              \
-  do {                                           \
-    auto wharf_status_ = (expr);                 \
-    if (!wharf_status_.ok()) {                   \
-      return std::move(wharf_status_).error();   \
-    }                                            \
+#define WHARF_RETURN_IF_ERROR(expr)            \
+  do {                                         \
+    auto wharf_status_ = (expr);               \
+    if (!wharf_status_.ok()) {                 \
+      return std::move(wharf_status_).error(); \
+    }                                          \
   } while (0)

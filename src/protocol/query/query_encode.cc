@@ -63,7 +63,7 @@ std::string EncodeQueryError(std::string_view xml_namespace, const AwsError& err
   out.Open("Error");
   out.Element("Type", error.sender_fault ? "Sender" : "Receiver");
   out.Element("Code", error.QueryCode());
-  out.Element("Message", error.message);
+  out.Element("Message", error.QueryMessage());
   out.Element("Detail", {});
   out.Close("Error");
   out.Element("RequestId", request_id);

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, -fsanitize=fuzzer,address,undefined) in build-fuzz and
+# runs each for SECONDS (default 60), printing executions, exec/s and the outcome per target.
+# Exits non-zero when any target reports a crash, leak, timeout or sanitizer finding; the
+# offending input is saved as build-fuzz/artifacts/<target>-crash-* (see docs/reliability.md).
+#
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      e.g. scripts/fuzz.sh 300 sqs_engine_fuzz
+# Environment: FUZZ_BUILD_JOBS (default 2), FUZZ_WORKERS (libFuzzer -fork, default 0: in-process),
+# FUZZ_ARGS (extra libFuzzer flags).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+shift || true
+build=build-fuzz
+all_targets=(http1_fuzz h2_fuzz decode_query_fuzz decode_json_fuzz decode_cbor_fuzz
+             decode_rest_json_fuzz decode_rest_xml_fuzz encode_fuzz sigv4_fuzz sns_filter_fuzz
+             sqs_engine_fuzz)
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
+
+# clang and libFuzzer's runtime (idempotent).
+if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
+    >/dev/null 2>&1; then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update
+  $sudo_cmd apt-get install -y --no-install-recommends clang libclang-rt-14-dev
+fi
+
+# -Werror stays off here: the warning set is tuned for gcc (the test build); clang's extra
+# warnings in other folders must not block fuzzing.
+cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release \
+  -DWHARF_FUZZ=ON -DWHARF_WERROR=OFF >/dev/null
+nice ninja -C "$build" -j "${FUZZ_BUILD_JOBS:-2}" "${targets[@]}"
+
+mkdir -p "$build/artifacts"
+failed=0
+printf '%-24s %12s %9s %s\n' target executions exec/s result
+for t in "${targets[@]}"; do
+  work="$build/corpus/$t"
+  mkdir -p "$work"
+  log="$build/artifacts/$t.log"
+  status=0
+  # shellcheck disable=SC2086
+  "$build/tests/fuzz/$t" "$work" "tests/fuzz/corpus/$t" -max_total_time="$seconds" -timeout=10 \
+    -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 -fork="${FUZZ_WORKERS:-0}" \
+    -artifact_prefix="$build/artifacts/$t-" ${FUZZ_ARGS:-} >"$log" 2>&1 || status=$?
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  if [ "$status" -eq 0 ]; then
+    result=ok
+  else
+    result="FAILED (exit $status; see $log and $build/artifacts/$t-*)"
+    failed=1
+    grep -m3 -E 'ERROR: |runtime error|fuzz invariant failed|SUMMARY' "$log" || true
+  fi
+  printf '%-24s %12s %9s %s\n' "$t" "${execs:-?}" "${rate:-?}" "$result"
+done
+exit "$failed"

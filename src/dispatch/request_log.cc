@@ -1,0 +1,120 @@
+#include "dispatch/request_log.h"
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <string>
+
+namespace wharf::dispatch {
+namespace {
+
+constexpr const char* kRequestLogger = "request";
+constexpr const char* kTimePattern = "%Y-%m-%dT%H:%M:%S.%eZ";
+
+// The "%j" pattern flag: the message, escaped for a JSON string.
+class JsonMessageFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    std::string escaped = JsonEscape(std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(escaped.data(), escaped.data() + escaped.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonMessageFlag>();
+  }
+};
+
+std::shared_ptr<spdlog::logger> MakeLogger(const char* name, const std::string& pattern) {
+  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  formatter->add_flag<JsonMessageFlag>('j').set_pattern(pattern);
+  sink->set_formatter(std::move(formatter));
+  return std::make_shared<spdlog::logger>(name, std::move(sink));
+}
+
+struct RequestLogState {
+  std::shared_ptr<spdlog::logger> logger;
+  bool json = false;
+};
+
+// Written once by InitLogging before serving; read by every request afterwards.
+RequestLogState& State() {
+  static RequestLogState state;
+  return state;
+}
+
+}  // namespace
+
+std::string JsonEscape(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[(c >> 4) & 0xF]);
+          out.push_back(kHex[c & 0xF]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  return out;
+}
+
+void InitLogging(const Config& config) {
+  std::string time = kTimePattern;
+  std::string main_pattern = config.log_json
+                                 ? "{\"time\":\"" + time + "\",\"level\":\"%l\",\"msg\":\"%j\"}"
+                                 : "%Y-%m-%dT%H:%M:%S.%eZ %l %v";
+  // Request lines are pre-formatted: JSON fields (without braces) or text.
+  std::string request_pattern =
+      config.log_json ? "{\"time\":\"" + time + "\",\"level\":\"%l\",%v}" : main_pattern;
+  auto main_logger = MakeLogger("wharf", main_pattern);
+  auto request_logger = MakeLogger(kRequestLogger, request_pattern);
+  spdlog::level::level_enum level = spdlog::level::from_str(config.log_level);
+  main_logger->set_level(level);
+  request_logger->set_level(level);
+  main_logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(main_logger);
+  State() = {request_logger, config.log_json};
+}
+
+void LogRequest(const RequestLogEntry& entry) {
+  const RequestLogState& state = State();
+  if (!state.logger) return;
+  spdlog::level::level_enum level = entry.status >= 500 ? spdlog::level::warn : spdlog::level::info;
+  if (!state.logger->should_log(level)) return;
+  std::string_view operation = entry.operation.empty() ? "-" : entry.operation;
+  if (state.json) {
+    state.logger->log(level,
+                      "\"msg\":\"request\",\"method\":\"{}\",\"path\":\"{}\",\"service\":\"{}\","
+                      "\"operation\":\"{}\",\"status\":{},\"ms\":{:.3f},\"request_id\":\"{}\"",
+                      JsonEscape(entry.method), JsonEscape(entry.path), JsonEscape(entry.service),
+                      JsonEscape(operation), entry.status, entry.ms, entry.request_id);
+  } else {
+    state.logger->log(level, "{} {} {} {} {} {:.3f}ms {}", entry.method, entry.path, entry.service,
+                      operation, entry.status, entry.ms, entry.request_id);
+  }
+}
+
+}  // namespace wharf::dispatch

@@ -1,0 +1,68 @@
+// /_wharf/sns/... routes: outbox, delivery log, SMS sandbox codes, opt-outs, signing cert.
+#include "services/sns/sns_core.h"
+#include "services/sns/sns_util.h"
+
+namespace wharf::sns {
+
+void SnsCore::Admin(const AdminRequest& request, OperationReply reply) {
+  auto query = [&](const char* key) {
+    auto it = request.query.find(key);
+    return it == request.query.end() ? std::string() : it->second;
+  };
+  const std::string& path = request.path;
+  const std::string& method = request.method;
+  Sql writes;
+  json out;
+  {
+    std::lock_guard lock(mu_);
+    if (path == "/outbox" && method == "GET") {
+      const std::string sub = query("subscription"), endpoint = query("endpoint");
+      json list = json::array();
+      for (const json& e : outbox_) {
+        if (!sub.empty() && e.value("subscription", "") != sub) continue;
+        if (!endpoint.empty() && e.value("endpoint", "") != endpoint) continue;
+        list.push_back(e);
+      }
+      out = {{"messages", list}};
+    } else if (path == "/outbox" && method == "DELETE") {
+      out = {{"deleted", outbox_.size()}};
+      outbox_.clear();
+    } else if (path == "/deliveries" && method == "GET") {
+      const std::string sub = query("subscription");
+      json list = json::array();
+      for (const auto& [arn, log] : delivery_log_) {
+        if (!sub.empty() && arn != sub) continue;
+        for (const json& e : log) list.push_back(e);
+      }
+      out = {{"deliveries", list}, {"pending", deliveries_.size()}};
+    } else if (path == "/sms-sandbox" && method == "GET") {
+      json list = json::array();
+      for (const auto& [number, v] : sandbox_) {
+        list.push_back({{"PhoneNumber", number},
+                        {"Status", v.value("status", "")},
+                        {"OneTimePassword", v.value("code", "")}});
+      }
+      out = {{"phoneNumbers", list}};
+    } else if (path == "/opted-out" && method == "POST" && request.body.is_object()) {
+      const std::string number = Str(request.body, "phoneNumber");
+      if (!CheckPhoneNumber(number, false).ok()) {
+        out = nullptr;
+      } else {
+        opted_out_.insert(number);
+        WriteKv("opted_out", json(opted_out_), writes);
+        out = {{"optedOut", number}};
+      }
+    } else if (method == "GET" && signer_ &&
+               path == "/SimpleNotificationService-" + signer_->cert_id() + ".pem") {
+      out = signer_->cert_pem();
+    }
+  }
+  if (out.is_null()) return reply(AwsError::Client("NotFound", "no such admin route", 404));
+  if (writes.empty()) return reply(std::move(out));
+  env_.store.Write(std::move(writes), [reply = std::move(reply), out](Status s) {
+    if (!s.ok()) return reply(std::move(s).error());
+    reply(out);
+  });
+}
+
+}  // namespace wharf::sns

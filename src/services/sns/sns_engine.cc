@@ -1,0 +1,206 @@
+#include "services/sns/sns_engine.h"
+
+#include <future>
+#include <unordered_map>
+
+#include "services/sns/sns_core.h"
+#include "services/sns/sns_util.h"
+
+namespace wharf::sns {
+
+SnsEngine::SnsEngine(EngineEnv env, ServiceEngine* sqs)
+    : core_(std::make_unique<SnsCore>(env, sqs)) {}
+SnsEngine::~SnsEngine() = default;
+Status SnsEngine::Start() { return core_->Start(); }
+void SnsEngine::Invoke(const RequestContext& ctx, const std::string& operation,
+                       nlohmann::json input, OperationReply reply) {
+  core_->Invoke(ctx, operation, std::move(input), std::move(reply));
+}
+void SnsEngine::Stop() { core_->Stop(); }
+void SnsEngine::Reset(std::function<void(Status)> done) { core_->Reset(std::move(done)); }
+nlohmann::json SnsEngine::Summary() const { return core_->Summary(); }
+Status SnsEngine::ApplyInit(const nlohmann::json& section) { return core_->ApplyInit(section); }
+void SnsEngine::Admin(const AdminRequest& request, OperationReply reply) {
+  core_->Admin(request, std::move(reply));
+}
+
+SnsCore::SnsCore(EngineEnv env, ServiceEngine* sqs)
+    : env_(env), sqs_(sqs), http_(HttpClient::Create({.insecure = true})) {}
+
+SnsCore::~SnsCore() { Stop(); }
+
+void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json input,
+                     OperationReply reply) {
+  static const std::unordered_map<std::string, OpFn> kOps = {
+      {"CreateTopic", &SnsCore::CreateTopic},
+      {"DeleteTopic", &SnsCore::DeleteTopic},
+      {"ListTopics", &SnsCore::ListTopics},
+      {"GetTopicAttributes", &SnsCore::GetTopicAttributes},
+      {"SetTopicAttributes", &SnsCore::SetTopicAttributes},
+      {"AddPermission", &SnsCore::AddPermission},
+      {"RemovePermission", &SnsCore::RemovePermission},
+      {"TagResource", &SnsCore::TagResource},
+      {"UntagResource", &SnsCore::UntagResource},
+      {"ListTagsForResource", &SnsCore::ListTagsForResource},
+      {"GetDataProtectionPolicy", &SnsCore::GetDataProtectionPolicy},
+      {"PutDataProtectionPolicy", &SnsCore::PutDataProtectionPolicy},
+      {"Subscribe", &SnsCore::Subscribe},
+      {"ConfirmSubscription", &SnsCore::ConfirmSubscription},
+      {"Unsubscribe", &SnsCore::Unsubscribe},
+      {"ListSubscriptions", &SnsCore::ListSubscriptions},
+      {"ListSubscriptionsByTopic", &SnsCore::ListSubscriptionsByTopic},
+      {"GetSubscriptionAttributes", &SnsCore::GetSubscriptionAttributes},
+      {"SetSubscriptionAttributes", &SnsCore::SetSubscriptionAttributes},
+      {"Publish", &SnsCore::Publish},
+      {"PublishBatch", &SnsCore::PublishBatch},
+      {"CreatePlatformApplication", &SnsCore::CreatePlatformApplication},
+      {"DeletePlatformApplication", &SnsCore::DeletePlatformApplication},
+      {"GetPlatformApplicationAttributes", &SnsCore::GetPlatformApplicationAttributes},
+      {"SetPlatformApplicationAttributes", &SnsCore::SetPlatformApplicationAttributes},
+      {"ListPlatformApplications", &SnsCore::ListPlatformApplications},
+      {"CreatePlatformEndpoint", &SnsCore::CreatePlatformEndpoint},
+      {"DeleteEndpoint", &SnsCore::DeleteEndpoint},
+      {"GetEndpointAttributes", &SnsCore::GetEndpointAttributes},
+      {"SetEndpointAttributes", &SnsCore::SetEndpointAttributes},
+      {"ListEndpointsByPlatformApplication", &SnsCore::ListEndpointsByPlatformApplication},
+      {"GetSMSAttributes", &SnsCore::GetSMSAttributes},
+      {"SetSMSAttributes", &SnsCore::SetSMSAttributes},
+      {"CheckIfPhoneNumberIsOptedOut", &SnsCore::CheckIfPhoneNumberIsOptedOut},
+      {"ListPhoneNumbersOptedOut", &SnsCore::ListPhoneNumbersOptedOut},
+      {"OptInPhoneNumber", &SnsCore::OptInPhoneNumber},
+      {"GetSMSSandboxAccountStatus", &SnsCore::GetSMSSandboxAccountStatus},
+      {"CreateSMSSandboxPhoneNumber", &SnsCore::CreateSMSSandboxPhoneNumber},
+      {"DeleteSMSSandboxPhoneNumber", &SnsCore::DeleteSMSSandboxPhoneNumber},
+      {"VerifySMSSandboxPhoneNumber", &SnsCore::VerifySMSSandboxPhoneNumber},
+      {"ListSMSSandboxPhoneNumbers", &SnsCore::ListSMSSandboxPhoneNumbers},
+      {"ListOriginationNumbers", &SnsCore::ListOriginationNumbers},
+  };
+  auto it = kOps.find(op);
+  if (it == kOps.end()) {
+    return reply(AwsError::Client("InvalidAction",
+                                  "The action " + op + " is not valid for this web service."));
+  }
+  if (!input.is_object()) input = json::object();
+  Deferred d;
+  Result<Outcome> r = AwsError::Internal("unset");
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) {
+      r = AwsError::ServiceUnavailable("SNS is shutting down");
+    } else {
+      r = (this->*(it->second))(ctx, input, d);
+    }
+  }
+  RunDeferred(d);
+  if (!r.ok()) return reply(std::move(r).error());
+  Commit(std::move(r).value(), std::move(reply));
+}
+
+void SnsCore::Commit(Outcome o, OperationReply reply) {
+  if (o.writes.empty()) {
+    reply(std::move(o.output));
+    StartDeliveries(o.deliveries);
+    return;
+  }
+  env_.store.Write(std::move(o.writes), [this, reply = std::move(reply), out = std::move(o.output),
+                                         ds = std::move(o.deliveries)](Status s) mutable {
+    if (!s.ok()) return reply(std::move(s).error());
+    reply(std::move(out));
+    StartDeliveries(ds);
+  });
+}
+
+void SnsCore::RunDeferred(Deferred& d) {
+  for (auto& fn : d) fn();
+  d.clear();
+}
+
+void SnsCore::Stop() {
+  std::vector<TimerId> timers;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    for (auto& [id, dv] : deliveries_) {
+      if (dv->timer != 0) timers.push_back(dv->timer);
+    }
+  }
+  for (TimerId t : timers) env_.scheduler.Cancel(t);
+  http_->Stop();
+}
+
+json SnsCore::Summary() const {
+  std::lock_guard lock(mu_);
+  return {{"topics", topics_.size()},
+          {"subscriptions", subscriptions_.size()},
+          {"pending_deliveries", deliveries_.size()}};
+}
+
+void SnsCore::Reset(std::function<void(Status)> done) {
+  std::vector<TimerId> timers;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, dv] : deliveries_) {
+      if (dv->timer != 0) timers.push_back(dv->timer);
+    }
+    topics_.clear();
+    subscriptions_.clear();
+    apps_.clear();
+    endpoints_.clear();
+    deliveries_.clear();
+    sms_attributes_ = json::object();
+    opted_out_.clear();
+    sandbox_.clear();
+    outbox_.clear();
+    delivery_log_.clear();
+  }
+  for (TimerId t : timers) env_.scheduler.Cancel(t);
+  env_.store.Write({SqlStatement{"DELETE FROM sns_objects WHERE kind <> 'signing'", {}}},
+                   std::move(done));
+}
+
+Status SnsCore::ApplyInit(const json& section) {
+  if (!section.is_object()) return OkStatus();
+  auto topics = section.find("topics");
+  if (topics == section.end() || !topics->is_array()) return OkStatus();
+  for (const json& t : *topics) {
+    if (!t.is_object()) return InvalidParameterRaw("sns init: each topic must be an object");
+    RequestContext ctx{"init", t.value("account", env_.config.default_account),
+                       t.value("region", env_.config.default_region), "localhost", "init"};
+    json in = {{"Name", t.value("name", "")}};
+    if (t.contains("attributes")) in["Attributes"] = t["attributes"];
+    if (t.contains("tags") && t["tags"].is_object()) {
+      in["Tags"] = json::array();
+      for (auto& [k, v] : t["tags"].items()) in["Tags"].push_back({{"Key", k}, {"Value", v}});
+    }
+    Sql writes;
+    Deferred d;
+    Status st = OkStatus();
+    {
+      std::lock_guard lock(mu_);
+      auto topic = CreateTopicLocked(ctx.account, ctx.region, in, writes);
+      if (!topic.ok()) {
+        st = std::move(topic).error();
+      } else {
+        for (const json& s : t.value("subscriptions", json::array())) {
+          auto sub =
+              SubscribeLocked(ctx.host, **topic, s.value("protocol", ""), s.value("endpoint", ""),
+                              s.value("attributes", json::object()), writes, d);
+          if (!sub.ok()) {
+            st = std::move(sub).error();
+            break;
+          }
+        }
+      }
+    }
+    RunDeferred(d);
+    WHARF_RETURN_IF_ERROR(st);
+    std::promise<Status> p;
+    auto f = p.get_future();
+    env_.store.Write(std::move(writes), [&p](Status s) { p.set_value(std::move(s)); });
+    WHARF_RETURN_IF_ERROR(f.get());
+  }
+  return OkStatus();
+}
+
+}  // namespace wharf::sns

@@ -1,0 +1,45 @@
+// SNS message signatures: an RSA 2048 key and a self-signed certificate, made once with OpenSSL
+// and kept in the Store, signing canonical strings with SHA1withRSA (SignatureVersion 1) or
+// SHA256withRSA (SignatureVersion 2). Thread-safe after construction.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "wharf/core/result.h"
+#include "wharf/storage/store.h"
+
+namespace wharf::sns {
+
+class Signer {
+ public:
+  // Loads the key from the sns_objects table (kind "signing"), or makes one and writes it
+  // (synchronously: waits for the commit). REQUIRES: the "sns" migrations have run.
+  static Result<std::unique_ptr<Signer>> LoadOrCreate(Store& store);
+  // Makes a fresh key and certificate without storing them.
+  static Result<std::unique_ptr<Signer>> Generate();
+  ~Signer();
+
+  // Base64 RSA signature of `canonical`; version 2 = SHA-256, anything else SHA-1.
+  std::string Sign(std::string_view canonical, int version) const;
+  const std::string& cert_pem() const { return cert_pem_; }
+  // 32 lower-case hex characters naming the certificate: SimpleNotificationService-<id>.pem.
+  const std::string& cert_id() const { return cert_id_; }
+
+ private:
+  Signer() = default;
+  static Result<std::unique_ptr<Signer>> FromPem(const std::string& key_pem,
+                                                 const std::string& cert_pem);
+  struct Key;
+  std::unique_ptr<Key> key_;
+  std::string key_pem_, cert_pem_, cert_id_;
+};
+
+// The canonical string AWS signs (§5.5): "name\nvalue\n" for each present field in AWS's order
+// (Notification: Message, MessageId, Subject, Timestamp, TopicArn, Type; confirmations:
+// Message, MessageId, SubscribeURL, Timestamp, Token, TopicArn, Type).
+std::string CanonicalString(const nlohmann::json& envelope);
+
+}  // namespace wharf::sns

@@ -1,0 +1,341 @@
+// Subscriptions: subscribe/confirm/unsubscribe, listing, attributes.
+#include "services/sns/sns_core.h"
+#include "services/sns/sns_util.h"
+
+namespace wharf::sns {
+namespace {
+
+constexpr std::string_view kUpsert =
+    "INSERT OR REPLACE INTO sns_objects(kind, id, doc) VALUES(?1, ?2, ?3)";
+constexpr std::string_view kDelete = "DELETE FROM sns_objects WHERE kind = ?1 AND id = ?2";
+
+bool NeedsConfirmation(const std::string& protocol) {
+  return protocol == "http" || protocol == "https" || protocol == "email" ||
+         protocol == "email-json";
+}
+
+const std::set<std::string>& Protocols() {
+  static const std::set<std::string> kProtocols = {
+      "http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose"};
+  return kProtocols;
+}
+
+bool IsSqsArn(const std::string& arn) {
+  auto p = ParseArn(arn, "Endpoint");
+  return p.ok() && p->service == "sqs" && !p->resource.empty() && !p->account.empty();
+}
+
+// Compiles s.attributes' FilterPolicy (with its scope) into s.filter.
+Status CompileFilter(Subscription& s, FilterPolicyCaller caller) {
+  auto fp = s.attributes.find("FilterPolicy");
+  if (fp == s.attributes.end() || fp->second.empty()) {
+    s.filter = nullptr;
+    return OkStatus();
+  }
+  FilterScope scope = FilterScope::kMessageAttributes;
+  if (auto sc = s.attributes.find("FilterPolicyScope"); sc != s.attributes.end()) {
+    auto parsed = ParseFilterScope(sc->second, caller);
+    if (!parsed.ok()) return std::move(parsed).error();
+    scope = *parsed;
+  }
+  auto policy = ParseFilterPolicy(fp->second, scope, caller);
+  if (!policy.ok()) return std::move(policy).error();
+  s.filter = std::make_shared<const FilterPolicy>(std::move(policy).value());
+  return OkStatus();
+}
+
+}  // namespace
+
+json Subscription::ToJson() const {
+  return {{"arn", arn},           {"topic", topic_arn}, {"protocol", protocol},
+          {"endpoint", endpoint}, {"account", account}, {"region", region},
+          {"pending", pending},   {"token", token},     {"attributes", attributes}};
+}
+
+Subscription Subscription::FromJson(const json& j) {
+  Subscription s;
+  s.arn = j.value("arn", "");
+  s.topic_arn = j.value("topic", "");
+  s.protocol = j.value("protocol", "");
+  s.endpoint = j.value("endpoint", "");
+  s.account = j.value("account", "");
+  s.region = j.value("region", "");
+  s.pending = j.value("pending", false);
+  s.token = j.value("token", "");
+  s.attributes = j.value("attributes", std::map<std::string, std::string>{});
+  (void)CompileFilter(s, FilterPolicyCaller::kSubscribe);
+  return s;
+}
+
+void SnsCore::WriteSubscription(const Subscription& s, Sql& writes) const {
+  writes.push_back({kUpsert, {std::string("subscription"), s.arn, s.ToJson().dump()}});
+}
+
+Result<std::shared_ptr<Subscription>> SnsCore::SubscriptionLocked(const std::string& arn) {
+  if (arn.empty())
+    return InvalidParameter("SubscriptionArn Reason: no value for required parameter");
+  auto parsed = ParseArn(arn, "SubscriptionArn");
+  if (!parsed.ok()) return std::move(parsed).error();
+  if (parsed->resource.find(':') == std::string::npos) return InvalidParameter("SubscriptionId");
+  auto it = subscriptions_.find(arn);
+  if (it == subscriptions_.end()) return NotFound("Subscription does not exist");
+  return it->second;
+}
+
+Status SnsCore::CheckSubscriptionAttribute(const std::string& name, std::string& value,
+                                           const Topic& topic, const std::string& protocol,
+                                           bool on_subscribe) const {
+  const std::string why = on_subscribe ? "Attributes Reason: " : "";
+  const auto caller = on_subscribe ? FilterPolicyCaller::kSubscribe
+                                   : FilterPolicyCaller::kSetSubscriptionAttributes;
+  if (name == "RawMessageDelivery") {
+    auto b = ParseBool(value);
+    if (!b) {
+      return InvalidParameter(why + "RawMessageDelivery: Invalid value [" + value +
+                              "]. Must be true or false.");
+    }
+    value = *b ? "true" : "false";
+  } else if (name == "FilterPolicyScope") {
+    auto sc = ParseFilterScope(value, caller);
+    if (!sc.ok()) return std::move(sc).error();
+  } else if (name == "RedrivePolicy") {
+    if (value.empty()) return OkStatus();
+    auto j = ParseJsonText(value, why + "RedrivePolicy");
+    if (!j.ok()) return std::move(j).error();
+    std::string dlq = j->is_object() ? Str(*j, "deadLetterTargetArn") : "";
+    if (!IsSqsArn(dlq)) {
+      return InvalidParameter(why + "RedrivePolicy: deadLetterTargetArn is an invalid arn");
+    }
+    if (topic.fifo && protocol == "sqs" && !dlq.ends_with(".fifo")) {
+      return InvalidParameter(why +
+                              "RedrivePolicy: must use a FIFO queue as DLQ for a FIFO "
+                              "Subscription to a FIFO Topic.");
+    }
+  } else if (name == "DeliveryPolicy") {
+    if (value.empty()) return OkStatus();
+    auto j = ParseJsonText(value, why + "DeliveryPolicy");
+    if (!j.ok()) return std::move(j).error();
+  } else if (name != "FilterPolicy" && name != "SubscriptionRoleArn") {
+    return on_subscribe ? InvalidParameter("Attributes Reason: Unknown attribute " + name)
+                        : InvalidParameter("AttributeName");
+  }
+  return OkStatus();
+}
+
+Result<std::shared_ptr<Subscription>> SnsCore::SubscribeLocked(const std::string& host, Topic& t,
+                                                               const std::string& protocol,
+                                                               const std::string& endpoint,
+                                                               const json& attributes, Sql& writes,
+                                                               Deferred& d) {
+  if (!Protocols().count(protocol)) {
+    return InvalidParameter("Amazon SNS does not support this protocol string: " + protocol);
+  }
+  if (protocol == "sqs") {
+    if (!IsSqsArn(endpoint)) return InvalidParameter("SQS endpoint ARN");
+    if (!t.fifo && endpoint.ends_with(".fifo")) {
+      return InvalidParameter(
+          "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to "
+          "standard SNS topics");
+    }
+  } else if (protocol == "http" || protocol == "https") {
+    if (!endpoint.starts_with(protocol + "://")) return InvalidParameter("Endpoint");
+  } else if (protocol == "sms") {
+    if (!CheckPhoneNumber(endpoint, false).ok()) {
+      return InvalidParameterRaw("Invalid SMS endpoint: " + endpoint);
+    }
+  } else if (protocol == "email" || protocol == "email-json") {
+    if (endpoint.find('@') == std::string::npos) return InvalidParameter("Email address");
+  } else if (protocol == "application") {
+    if (!endpoints_.count(endpoint)) return InvalidParameter("Endpoint");
+  } else {
+    WHARF_RETURN_IF_ERROR(ParseArn(endpoint, "Endpoint"));
+  }
+  std::map<std::string, std::string> attrs;
+  if (attributes.is_object()) {
+    for (auto& [k, v] : attributes.items()) {
+      std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+      WHARF_RETURN_IF_ERROR(CheckSubscriptionAttribute(k, value, t, protocol, true));
+      attrs[k] = value;
+    }
+  }
+  for (const std::string& arn : t.subscriptions) {
+    auto& s = *subscriptions_[arn];
+    if (s.protocol != protocol || s.endpoint != endpoint) continue;
+    for (const auto& [k, v] : attrs) {
+      auto cur = s.attributes.find(k);
+      if (cur == s.attributes.end() || cur->second != v) {
+        return InvalidParameter(
+            "Attributes Reason: Subscription already exists with different attributes");
+      }
+    }
+    return subscriptions_[arn];
+  }
+  auto s = std::make_shared<Subscription>();
+  s->arn = t.arn + ":" + NewUuid();
+  s->topic_arn = t.arn;
+  s->protocol = protocol;
+  s->endpoint = endpoint;
+  s->account = t.account;
+  s->region = t.region;
+  s->attributes = std::move(attrs);
+  WHARF_RETURN_IF_ERROR(CompileFilter(*s, FilterPolicyCaller::kSubscribe));
+  if (NeedsConfirmation(protocol)) {
+    s->pending = true;
+    s->token = RandomHex(64);
+    SendConfirmation(*s, host, "SubscriptionConfirmation", d);
+  }
+  subscriptions_[s->arn] = s;
+  t.subscriptions.insert(s->arn);
+  WriteSubscription(*s, writes);
+  return s;
+}
+
+SnsCore::OpResult SnsCore::Subscribe(const RequestContext& ctx, json& in, Deferred& d) {
+  auto t = TopicLocked(Str(in, "TopicArn"));
+  if (!t.ok()) return std::move(t).error();
+  Outcome o;
+  auto s = SubscribeLocked(ctx.host, **t, Str(in, "Protocol"), Str(in, "Endpoint"),
+                           in.value("Attributes", json::object()), o.writes, d);
+  if (!s.ok()) return std::move(s).error();
+  bool return_arn = in.value("ReturnSubscriptionArn", false);
+  o.output = {
+      {"SubscriptionArn", (*s)->pending && !return_arn ? "pending confirmation" : (*s)->arn}};
+  return o;
+}
+
+SnsCore::OpResult SnsCore::ConfirmSubscription(const RequestContext&, json& in, Deferred&) {
+  auto t = TopicLocked(Str(in, "TopicArn"));
+  if (!t.ok()) return std::move(t).error();
+  const std::string token = Str(in, "Token");
+  for (const std::string& arn : (*t)->subscriptions) {
+    auto& s = subscriptions_[arn];
+    if (s->token.empty() || s->token != token) continue;
+    Outcome o;
+    if (s->pending) {
+      s->pending = false;
+      WriteSubscription(*s, o.writes);
+    }
+    o.output = {{"SubscriptionArn", s->arn}};
+    return o;
+  }
+  return InvalidParameter("Token");
+}
+
+void SnsCore::RemoveSubscriptionLocked(const std::string& arn, Sql& writes) {
+  auto it = subscriptions_.find(arn);
+  if (it == subscriptions_.end()) return;
+  if (auto t = topics_.find(it->second->topic_arn); t != topics_.end()) {
+    t->second->subscriptions.erase(arn);
+    t->second->deleted_subscriptions++;
+  }
+  subscriptions_.erase(it);
+  delivery_log_.erase(arn);
+  writes.push_back({kDelete, {std::string("subscription"), arn}});
+}
+
+SnsCore::OpResult SnsCore::Unsubscribe(const RequestContext&, json& in, Deferred&) {
+  auto s = SubscriptionLocked(Str(in, "SubscriptionArn"));
+  Outcome o;
+  if (!s.ok()) {
+    if (s.error().code == "NotFound") return o;
+    return std::move(s).error();
+  }
+  RemoveSubscriptionLocked((*s)->arn, o.writes);
+  return o;
+}
+
+json SnsCore::SubscriptionSummary(const Subscription& s) const {
+  return {{"SubscriptionArn", s.pending ? "PendingConfirmation" : s.arn},
+          {"Owner", s.account},
+          {"Protocol", s.protocol},
+          {"Endpoint", s.endpoint},
+          {"TopicArn", s.topic_arn}};
+}
+
+SnsCore::OpResult SnsCore::ListSubscriptions(const RequestContext& ctx, json& in, Deferred&) {
+  Outcome o;
+  std::string next;
+  json subs = json::array();
+  auto page = Page(
+      subscriptions_, Str(in, "NextToken"), 100,
+      [&](const auto& s) { return s->account == ctx.account && s->region == ctx.region; }, &next);
+  for (auto it : page) subs.push_back(SubscriptionSummary(*it->second));
+  o.output = {{"Subscriptions", subs}};
+  if (!next.empty()) o.output["NextToken"] = next;
+  return o;
+}
+
+SnsCore::OpResult SnsCore::ListSubscriptionsByTopic(const RequestContext&, json& in, Deferred&) {
+  auto t = TopicLocked(Str(in, "TopicArn"));
+  if (!t.ok()) return std::move(t).error();
+  Outcome o;
+  std::string next;
+  json subs = json::array();
+  const std::string& arn = (*t)->arn;
+  auto page = Page(
+      subscriptions_, Str(in, "NextToken"), 100, [&](const auto& s) { return s->topic_arn == arn; },
+      &next);
+  for (auto it : page) subs.push_back(SubscriptionSummary(*it->second));
+  o.output = {{"Subscriptions", subs}};
+  if (!next.empty()) o.output["NextToken"] = next;
+  return o;
+}
+
+SnsCore::OpResult SnsCore::GetSubscriptionAttributes(const RequestContext&, json& in, Deferred&) {
+  auto s = SubscriptionLocked(Str(in, "SubscriptionArn"));
+  if (!s.ok()) return std::move(s).error();
+  const Subscription& sub = **s;
+  json a = json::object();
+  for (const auto& [k, v] : sub.attributes) a[k] = v;
+  a["SubscriptionArn"] = sub.arn;
+  a["TopicArn"] = sub.topic_arn;
+  a["Protocol"] = sub.protocol;
+  a["Endpoint"] = sub.endpoint;
+  a["Owner"] = sub.account;
+  a["PendingConfirmation"] = sub.pending ? "true" : "false";
+  a["ConfirmationWasAuthenticated"] = sub.pending ? "false" : "true";
+  a["SubscriptionPrincipal"] = "arn:aws:iam::" + sub.account + ":root";
+  if (!a.contains("RawMessageDelivery")) a["RawMessageDelivery"] = "false";
+  if (sub.filter && !a.contains("FilterPolicyScope")) a["FilterPolicyScope"] = "MessageAttributes";
+  if (sub.protocol == "http" || sub.protocol == "https") {
+    const RetryPolicy p = PolicyFor(sub);
+    a["EffectiveDeliveryPolicy"] = json{
+        {"healthyRetryPolicy",
+         {{"minDelayTarget", p.min_delay},
+          {"maxDelayTarget", p.max_delay},
+          {"numRetries", p.num_retries},
+          {"numMaxDelayRetries", p.num_max_delay},
+          {"numNoDelayRetries", p.num_no_delay},
+          {"numMinDelayRetries", p.num_min_delay},
+          {"backoffFunction", p.backoff}}},
+        {"sicklyRetryPolicy", nullptr},
+        {"throttlePolicy",
+         p.max_per_second > 0 ? json{{"maxReceivesPerSecond", p.max_per_second}} : json(nullptr)},
+        {"guaranteed", false}}.dump();
+  }
+  Outcome o;
+  o.output = {{"Attributes", a}};
+  return o;
+}
+
+SnsCore::OpResult SnsCore::SetSubscriptionAttributes(const RequestContext&, json& in, Deferred&) {
+  auto s = SubscriptionLocked(Str(in, "SubscriptionArn"));
+  if (!s.ok()) return std::move(s).error();
+  std::string name = Str(in, "AttributeName"), value = Str(in, "AttributeValue");
+  auto t = topics_.find((*s)->topic_arn);
+  if (t == topics_.end()) return NotFound("Topic does not exist");
+  WHARF_RETURN_IF_ERROR(CheckSubscriptionAttribute(name, value, *t->second, (*s)->protocol, false));
+  Subscription updated = **s;
+  if (value.empty() && name != "RawMessageDelivery") {
+    updated.attributes.erase(name);
+  } else {
+    updated.attributes[name] = value;
+  }
+  WHARF_RETURN_IF_ERROR(CompileFilter(updated, FilterPolicyCaller::kSetSubscriptionAttributes));
+  **s = std::move(updated);
+  Outcome o;
+  WriteSubscription(**s, o.writes);
+  return o;
+}
+
+}  // namespace wharf::sns

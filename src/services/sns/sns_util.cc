@@ -1,0 +1,151 @@
+#include "services/sns/sns_util.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <ctime>
+
+namespace wharf::sns {
+
+AwsError InvalidParameter(std::string message) {
+  return AwsError::Client("InvalidParameter", "Invalid parameter: " + message);
+}
+AwsError InvalidParameterRaw(std::string message) {
+  return AwsError::Client("InvalidParameter", std::move(message));
+}
+AwsError ParameterValueInvalid(std::string message) {
+  return AwsError::Client("ParameterValueInvalid", std::move(message));
+}
+AwsError NotFound(std::string message) {
+  return AwsError::Client("NotFound", std::move(message), 404);
+}
+AwsError ValidationError(std::string message) {
+  return AwsError::Client("ValidationError", std::move(message));
+}
+
+Result<Arn> ParseArn(std::string_view arn, std::string_view param) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (parts.size() < 5) {
+    size_t colon = arn.find(':', start);
+    if (colon == std::string_view::npos) break;
+    parts.push_back(arn.substr(start, colon - start));
+    start = colon + 1;
+  }
+  if (parts.size() < 5) {
+    size_t n = 1;
+    for (char c : arn) n += c == ':';
+    return InvalidParameter(std::string(param) +
+                            " Reason: An ARN must have at least 6 elements, not " +
+                            std::to_string(n));
+  }
+  if (parts[0] != "arn") return InvalidParameter(std::string(param));
+  return Arn{std::string(parts[2]), std::string(parts[3]), std::string(parts[4]),
+             std::string(arn.substr(start))};
+}
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < n; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out;
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out(3 * text.size() / 4, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  size_t pad = 0;
+  if (!text.empty() && text.back() == '=') ++pad;
+  if (text.size() > 1 && text[text.size() - 2] == '=') ++pad;
+  out.resize(static_cast<size_t>(n) - pad);
+  return out;
+}
+
+std::string RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+std::string NewUuid() {
+  std::string h = RandomHex(16);
+  h[12] = '4';
+  h[16] = "89ab"[h[16] % 4];
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
+}
+
+std::string IsoMillis(int64_t epoch_ms) {
+  time_t secs = static_cast<time_t>(epoch_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(epoch_ms % 1000));
+  return buf;
+}
+
+std::optional<bool> ParseBool(std::string_view s) {
+  std::string l;
+  for (char c : s) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (l == "true") return true;
+  if (l == "false") return false;
+  return std::nullopt;
+}
+
+std::string Str(const nlohmann::json& input, const char* key) {
+  auto it = input.find(key);
+  if (it == input.end() || !it->is_string()) return "";
+  return it->get<std::string>();
+}
+
+Result<nlohmann::json> ParseJsonText(const std::string& text, const std::string& what) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    return InvalidParameter(what + ": failed to parse JSON. " + e.what());
+  }
+}
+
+std::string UrlEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace wharf::sns

@@ -1,0 +1,70 @@
+// Small helpers for the SNS engine: ARNs, errors, encodings, ids, time. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wharf/core/result.h"
+
+namespace wharf::sns {
+
+// The modelled query error codes (code = shape name minus "Exception").
+AwsError InvalidParameter(std::string message);       // "Invalid parameter: <message>"
+AwsError InvalidParameterRaw(std::string message);    // message as given
+AwsError ParameterValueInvalid(std::string message);  // InvalidParameterValueException
+AwsError NotFound(std::string message);               // 404
+AwsError ValidationError(std::string message);        // unmodelled "ValidationError"
+
+// An ARN split on ':' (arn:partition:service:region:account:resource[:more]).
+struct Arn {
+  std::string service, region, account, resource;  // resource: everything after the 5th ':'
+};
+// Fails with "Invalid parameter: <param> Reason: An ARN must have at least 6 elements, not N".
+Result<Arn> ParseArn(std::string_view arn, std::string_view param);
+
+// Lower-case hex / base64 encodings and digests.
+std::string Sha256Hex(std::string_view data);
+std::string Base64Encode(std::string_view bytes);
+std::optional<std::string> Base64Decode(std::string_view text);
+std::string RandomHex(size_t bytes);
+std::string NewUuid();
+
+// ISO-8601 UTC with milliseconds, "2026-11-28T05:54:06.655Z".
+std::string IsoMillis(int64_t epoch_ms);
+
+// "true"/"false" for a case-insensitive boolean string; empty optional otherwise.
+std::optional<bool> ParseBool(std::string_view s);
+
+// The string value of `input[key]`, or "" when absent or not a string.
+std::string Str(const nlohmann::json& input, const char* key);
+
+// Parses `text` as JSON; the error message says where parsing failed.
+Result<nlohmann::json> ParseJsonText(const std::string& text, const std::string& what);
+
+// Percent-encodes for a URL query value (RFC 3986 unreserved kept).
+std::string UrlEncode(std::string_view s);
+
+// Paging over a sorted set of keys: the page of up to `limit` keys after `token` (a key
+// previously returned as NextToken), and the next token ("" at the end).
+template <typename Map, typename Pred>
+std::vector<typename Map::const_iterator> Page(const Map& m, const std::string& token, size_t limit,
+                                               Pred keep, std::string* next) {
+  std::vector<typename Map::const_iterator> out;
+  auto it = token.empty() ? m.begin() : m.upper_bound(token);
+  next->clear();
+  for (; it != m.end(); ++it) {
+    if (!keep(it->second)) continue;
+    if (out.size() == limit) {
+      *next = out.back()->first;
+      break;
+    }
+    out.push_back(it);
+  }
+  return out;
+}
+
+}  // namespace wharf::sns

@@ -1,0 +1,145 @@
+// Reset, Summary, init files and the /_wharf/sqs admin routes.
+#include "services/sqs/sqs_core.h"
+#include "services/sqs/sqs_errors.h"
+
+namespace wharf::sqs {
+
+void SqsCore::Reset(std::function<void(Status)> done) {
+  std::vector<std::shared_ptr<Waiter>> waiters;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [key, q] : queues_) {
+      q->deleted = true;
+      if (q->retention_timer) env_.scheduler.Cancel(q->retention_timer);
+      for (auto& w : q->waiters) {
+        if (w->done) continue;
+        w->done = true;
+        env_.scheduler.Cancel(w->timer);
+        waiters.push_back(w);
+      }
+    }
+    for (auto& [h, t] : move_tasks_) {
+      t->status = "CANCELLED";
+      env_.scheduler.Cancel(t->timer);
+    }
+    queues_.clear();
+    by_uid_.clear();
+    deleted_at_ms_.clear();
+    move_tasks_.clear();
+  }
+  for (auto& w : waiters) w->reply(json::object());
+  env_.store.Write({{"DELETE FROM sqs_messages", {}},
+                    {"DELETE FROM sqs_queues", {}},
+                    {"DELETE FROM sqs_dedup", {}}},
+                   std::move(done));
+}
+
+json SqsCore::Summary() const {
+  std::lock_guard lock(mu_);
+  size_t messages = 0;
+  for (const auto& [key, q] : queues_) messages += q->messages.size();
+  return {{"queues", queues_.size()}, {"messages", messages}};
+}
+
+Status SqsCore::ApplyInit(const json& section) {
+  if (!section.is_object()) return OkStatus();
+  std::vector<json> pending;
+  for (const auto& q : section.value("queues", json::array())) pending.push_back(q);
+  Sql writes;
+  {
+    std::lock_guard lock(mu_);
+    // Dead-letter targets may come later in the list: retry until no more progress.
+    while (!pending.empty()) {
+      std::vector<json> retry;
+      AwsError last_error;
+      for (const auto& spec : pending) {
+        bool existed = false;
+        auto r = CreateQueueLocked(spec.value("account", env_.config.default_account),
+                                   spec.value("region", env_.config.default_region),
+                                   spec.value("name", ""), spec.value("attributes", json::object()),
+                                   spec.value("tags", json::object()), writes, &existed);
+        if (!r.ok()) {
+          last_error = r.error();
+          retry.push_back(spec);
+        }
+      }
+      if (retry.size() == pending.size()) {
+        last_error.message =
+            "init queue '" + retry.front().value("name", "") + "': " + last_error.message;
+        return last_error;
+      }
+      pending = std::move(retry);
+    }
+  }
+  if (!writes.empty()) {
+    env_.store.Write(std::move(writes), [](Status) {});
+    env_.store.Flush();
+  }
+  return OkStatus();
+}
+
+void SqsCore::Admin(const AdminRequest& request, OperationReply reply) {
+  const std::string& path = request.path;
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < path.size();) {
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    if (j > i) parts.push_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  auto region_it = request.query.find("region");
+  const std::string region =
+      region_it == request.query.end() ? env_.config.default_region : region_it->second;
+  Result<json> result = AwsError::Client("NotFound", "no such admin route", 404);
+  Sql writes;
+  Deferred d;
+  {
+    std::lock_guard lock(mu_);
+    if (request.method == "GET" && parts.size() == 1 && parts[0] == "queues") {
+      json list = json::array();
+      for (const auto& [key, q] : queues_) {
+        list.push_back({{"account", q->account},
+                        {"region", q->region},
+                        {"name", q->name},
+                        {"arn", q->arn},
+                        {"visible", q->n_visible},
+                        {"in_flight", q->n_inflight},
+                        {"delayed", q->n_delayed}});
+      }
+      result = json{{"queues", std::move(list)}};
+    } else if (parts.size() >= 3 && parts[0] == "queues") {
+      auto it = queues_.find(Key(region, parts[1], parts[2]));
+      if (it == queues_.end()) {
+        result = QueueDoesNotExist();
+      } else if (request.method == "GET" && parts.size() == 4 && parts[3] == "messages") {
+        json list = json::array();
+        for (const auto& [seq, m] : it->second->messages) {
+          json e{{"MessageId", m.id},
+                 {"Body", m.body},
+                 {"SentTimestamp", m.sent_ms},
+                 {"ApproximateReceiveCount", m.receive_count},
+                 {"State", m.state == MsgState::kVisible    ? "visible"
+                           : m.state == MsgState::kInFlight ? "in_flight"
+                                                            : "delayed"}};
+          if (!m.group_id.empty()) e["MessageGroupId"] = m.group_id;
+          list.push_back(std::move(e));
+        }
+        result = json{{"messages", std::move(list)}};
+      } else if (request.method == "DELETE" && parts.size() == 3) {
+        RemoveAllMessagesLocked(*it->second);
+        writes.push_back(DeleteQueueMessagesSql(*it->second));
+        result = json{{"purged", true}};
+      }
+    }
+    if (result.ok()) {
+      Outcome o;
+      o.writes = std::move(writes);
+      o.output = std::move(result).value();
+      CommitLocked(std::move(o), std::move(reply), d);
+    }
+  }
+  if (!result.ok()) reply(std::move(result));
+  RunDeferred(d);
+}
+
+}  // namespace wharf::sqs

@@ -1,0 +1,253 @@
+// Internal state and operations of the SQS engine (see sqs_engine.h for the public face).
+// Every member function named *Locked requires mu_ held; everything else takes it itself.
+// Work that must run after the lock is released (store writes, replies) is collected in a
+// Deferred list and run by the caller once it has unlocked.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "wharf/clock/scheduler.h"
+#include "wharf/config/config.h"
+#include "wharf/dispatch/engine.h"
+#include "wharf/storage/store.h"
+
+namespace wharf::sqs {
+
+using json = nlohmann::json;
+using Deferred = std::vector<std::function<void()>>;
+
+enum class MsgState : uint8_t { kDelayed, kVisible, kInFlight };
+
+// One message. About 330 bytes plus body and attributes (plus ~64 bytes of map node).
+struct Message {
+  uint64_t seq = 0;  // per-queue enqueue order; FIFO SequenceNumber derives from it
+  std::string id;
+  std::string body;
+  json attrs;  // MessageAttributes map as sent, or null
+  std::string trace_header, group_id, dedup_id, sender_id, dlq_source_arn;
+  int64_t sent_ms = 0;
+  int64_t enqueued_ms = 0;  // entered this queue (retention clock; DLQ moves reset it)
+  int64_t visible_at_ms = 0;
+  int64_t first_receive_ms = 0;
+  int64_t last_receive_ms = 0;
+  uint64_t nonce = 0;  // receipt nonce of the latest receive; 0 = never received
+  int32_t receive_count = 0;
+  MsgState state = MsgState::kVisible;
+};
+
+struct ReceiveParams {
+  int max = 1;
+  int visibility = -1;  // -1: the queue's
+  bool all_system = false;
+  std::set<std::string> system_names;
+  bool all_attributes = false;
+  std::vector<std::string> attribute_names;  // exact names or "prefix.*"
+  std::string attempt_id;
+};
+
+struct Queue;
+
+struct Waiter {
+  std::weak_ptr<Queue> queue;
+  ReceiveParams params;
+  OperationReply reply;
+  TimerId timer = 0;
+  bool done = false;
+};
+
+struct Queue {
+  uint64_t uid = 0;
+  std::string account, region, name, arn;
+  bool fifo = false;
+  bool deleted = false;
+  std::map<std::string, std::string> attributes;  // settable attributes, defaults included
+  std::map<std::string, std::string> tags;
+  int64_t created_s = 0, modified_s = 0;
+  int64_t last_purge_ms = INT64_MIN / 2;
+  // Cached from attributes.
+  int visibility_timeout = 30, delay_seconds = 0, max_message_size = 1048576;
+  int retention_seconds = 345600, wait_seconds = 0, max_receive_count = 0;
+  bool content_dedup = false, dedup_per_group = false;
+  std::string dlq_arn;
+
+  std::map<uint64_t, Message> messages;
+  uint64_t next_seq = 1;
+  std::deque<uint64_t> visible;  // standard queues: visible order (lazy: entries re-checked)
+  struct Group {
+    std::set<uint64_t> seqs;
+    int inflight = 0;
+  };
+  std::map<std::string, Group> groups;  // FIFO queues
+  size_t n_visible = 0, n_inflight = 0, n_delayed = 0;
+  struct Dedup {
+    int64_t expire_ms;
+    std::string message_id;
+    uint64_t seq;
+  };
+  std::unordered_map<std::string, Dedup> dedup;
+  struct Attempt {
+    int64_t expire_ms;
+    std::vector<std::pair<uint64_t, uint64_t>> handles;  // seq, nonce
+    json response;
+  };
+  std::unordered_map<std::string, Attempt> attempts;
+  std::deque<std::shared_ptr<Waiter>> waiters;
+  TimerId retention_timer = 0;
+};
+
+// A StartMessageMoveTask in progress or finished.
+struct MoveTask {
+  std::string handle, task_id, source_arn, dest_arn;
+  int64_t rate = 0;  // MaxNumberOfMessagesPerSecond; 0 = the default (500)
+  int64_t started_ms = 0;
+  int64_t moved = 0, to_move = 0;
+  std::string status = "RUNNING";
+  TimerId timer = 0;
+};
+
+class SqsCore {
+ public:
+  explicit SqsCore(EngineEnv env);
+  ~SqsCore();
+
+  Status Start();
+  void Invoke(const RequestContext& ctx, const std::string& op, json input, OperationReply reply);
+  void Stop();
+  void Reset(std::function<void(Status)> done);
+  json Summary() const;
+  Status ApplyInit(const json& section);
+  void Admin(const AdminRequest& request, OperationReply reply);
+
+ private:
+  using Sql = std::vector<SqlStatement>;
+  using QueuePtr = std::shared_ptr<Queue>;
+
+  // Result of an operation computed under the lock: writes to commit, then the reply.
+  struct Outcome {
+    Sql writes;
+    json output = json::object();
+    std::shared_ptr<Waiter> park;  // set by a long poll: Invoke hands it the reply, no output
+  };
+  using OpResult = Result<Outcome>;
+  using OpFn = OpResult (SqsCore::*)(const RequestContext&, json&, Deferred&);
+
+  // Queues `o.writes` on the store (in the order of the state changes they record: that is why
+  // it must be called with mu_ held) and replies with `o.output` once they are committed. A
+  // reply that would run at once is appended to `d`, to run after unlocking.
+  void CommitLocked(Outcome o, OperationReply reply, Deferred& d);
+  void RunDeferred(Deferred& d);
+  // Schedules `fn` on env_.scheduler; it is skipped if this engine is gone by then (timers
+  // outlive an engine that is replaced on the same scheduler, as in restart tests).
+  TimerId ScheduleGuarded(int64_t due_ms, std::function<void()> fn);
+  int64_t NowMs() const { return env_.scheduler.clock().NowMs(); }
+
+  // sqs_queues.cc
+  static std::string Key(const std::string& region, const std::string& account,
+                         const std::string& name);
+  std::string QueueUrl(const RequestContext& ctx, const Queue& q) const;
+  Result<QueuePtr> ResolveLocked(const RequestContext& ctx, const json& input);
+  QueuePtr FindByArnLocked(const std::string& arn);
+  Result<QueuePtr> CreateQueueLocked(const std::string& account, const std::string& region,
+                                     const std::string& name, const json& attributes,
+                                     const json& tags, Sql& writes, bool* existed);
+  void ApplyCachedAttributes(Queue& q);
+  OpResult CreateQueue(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult GetQueueUrl(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult ListQueues(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult DeleteQueue(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult GetQueueAttributes(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult SetQueueAttributes(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult PurgeQueue(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult TagQueue(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult UntagQueue(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult ListQueueTags(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult AddPermission(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult RemovePermission(const RequestContext& ctx, json& in, Deferred& d);
+  Status CheckRedriveLocked(const Queue& source, const std::map<std::string, std::string>& attrs);
+  void RemoveAllMessagesLocked(Queue& q);
+
+  // sqs_send.cc
+  OpResult SendMessage(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult SendMessageBatch(const RequestContext& ctx, json& in, Deferred& d);
+  // Validates and enqueues one message (shape of SendMessageRequest / batch entry).
+  Result<json> SendOneLocked(const RequestContext& ctx, Queue& q, const json& entry, Sql& writes,
+                             Deferred& d);
+  // Puts `m` (seq unset) into `q`, scheduling its delay; returns the stored message.
+  Message& EnqueueLocked(Queue& q, Message m, int delay_seconds, Deferred& d);
+
+  // sqs_receive.cc
+  OpResult ReceiveMessage(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult DeleteMessage(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult DeleteMessageBatch(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult ChangeMessageVisibility(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult ChangeMessageVisibilityBatch(const RequestContext& ctx, json& in, Deferred& d);
+  Status DeleteOneLocked(Queue& q, const std::string& handle, Sql& writes);
+  Status ChangeVisibilityOneLocked(Queue& q, const std::string& handle, int64_t timeout,
+                                   Sql& writes, Deferred& d);
+  // Takes up to params.max available messages (moving over-received ones to the DLQ).
+  json TakeLocked(Queue& q, const ReceiveParams& params, Sql& writes, Deferred& d);
+  json RenderLocked(const Queue& q, const Message& m, const ReceiveParams& p) const;
+  void SetStateLocked(Queue& q, Message& m, MsgState s);
+  void MakeVisibleLocked(Queue& q, Message& m, Deferred& d);
+  void ScheduleMessageTimerLocked(const QueuePtr& q, Message& m);
+  void OnMessageTimer(std::weak_ptr<Queue> wq, uint64_t seq);
+  void EraseMessageLocked(Queue& q, std::map<uint64_t, Message>::iterator it);
+  void WakeWaitersLocked(Queue& q, Deferred& d);
+  void OnWaiterTimeout(std::shared_ptr<Waiter> w);
+  void ScheduleRetentionLocked(const QueuePtr& q);
+  void OnRetentionTimer(std::weak_ptr<Queue> wq);
+
+  // sqs_dlq.cc
+  void MoveToQueueLocked(Queue& from, std::map<uint64_t, Message>::iterator it, Queue& to,
+                         bool as_dead_letter, Sql& writes, Deferred& d);
+  OpResult ListDeadLetterSourceQueues(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult StartMessageMoveTask(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult ListMessageMoveTasks(const RequestContext& ctx, json& in, Deferred& d);
+  OpResult CancelMessageMoveTask(const RequestContext& ctx, json& in, Deferred& d);
+  void OnMoveTaskTick(std::shared_ptr<MoveTask> task);
+
+  // sqs_persistence.cc
+  Status LoadLocked();
+  static SqlStatement UpsertQueueSql(const Queue& q);
+  static SqlStatement InsertMessageSql(const Queue& q, const Message& m);
+  static SqlStatement UpdateReceiveSql(const Queue& q, const Message& m);
+  static SqlStatement UpdateVisibilitySql(const Queue& q, const Message& m);
+  static SqlStatement DeleteMessageSql(const Queue& q, uint64_t seq);
+  static SqlStatement DeleteQueueMessagesSql(const Queue& q);
+  static SqlStatement DeleteQueueSql(const Queue& q);
+  static SqlStatement InsertDedupSql(const Queue& q, const std::string& key, const Queue::Dedup& e);
+
+  EngineEnv env_;
+  mutable std::mutex mu_;
+  std::map<std::string, QueuePtr> queues_;  // Key(region, account, name)
+  std::unordered_map<uint64_t, QueuePtr> by_uid_;
+  std::map<std::string, int64_t> deleted_at_ms_;                 // Key -> DeleteQueue time
+  std::map<std::string, std::shared_ptr<MoveTask>> move_tasks_;  // task handle -> task
+  uint64_t next_uid_ = 1;
+  uint64_t next_nonce_ = 1;
+  uint64_t next_task_ = 1;
+  bool stopped_ = false;
+  std::shared_ptr<int> life_ = std::make_shared<int>(0);  // expires when the engine dies
+};
+
+// Receipt handles: base64 of queue uid, seq and nonce (big-endian) plus the message id.
+std::string MakeReceiptHandle(const Queue& q, const Message& m);
+struct HandleParts {
+  uint64_t uid, seq, nonce;
+};
+Result<HandleParts> ParseReceiptHandle(const std::string& handle);
+
+// "1" + 19-digit zero-padded seq: a large, increasing decimal string.
+std::string SequenceNumber(uint64_t seq);
+
+}  // namespace wharf::sqs

@@ -1,0 +1,36 @@
+// The SQS service engine: queues, messages, FIFO, dead-letter queues, persistence.
+// Thread-safe: Invoke may be called from any thread; replies run on the caller's thread, the
+// store's writer thread or the scheduler's thread (never while the engine lock is held).
+#pragma once
+
+#include <memory>
+
+#include "wharf/dispatch/engine.h"
+
+namespace wharf::sqs {
+
+class SqsCore;
+
+class SqsEngine final : public ServiceEngine {
+ public:
+  // REQUIRES: env's Store, Scheduler and Config outlive the engine.
+  explicit SqsEngine(EngineEnv env);
+  ~SqsEngine() override;
+
+  std::string_view Name() const override { return "sqs"; }
+  Status Start() override;
+  void Invoke(const RequestContext& ctx, const std::string& operation, nlohmann::json input,
+              OperationReply reply) override;
+  void Stop() override;
+  void Reset(std::function<void(Status)> done) override;
+  nlohmann::json Summary() const override;
+  // {"queues":[{"name", "attributes", "tags", "account"?, "region"?}]}; DLQ chains in any order.
+  Status ApplyInit(const nlohmann::json& section) override;
+  // GET /queues, GET /queues/<account>/<name>/messages, DELETE /queues/<account>/<name>.
+  void Admin(const AdminRequest& request, OperationReply reply) override;
+
+ private:
+  std::unique_ptr<SqsCore> core_;
+};
+
+}  // namespace wharf::sqs

@@ -1,0 +1,180 @@
+// Schema, start-up loading and the SQL statements every mutation submits.
+#include <array>
+
+#include "services/sqs/sqs_core.h"
+#include "services/sqs/sqs_errors.h"
+
+namespace wharf::sqs {
+namespace {
+
+constexpr std::array<std::string_view, 1> kMigrations{
+    "CREATE TABLE sqs_queues(uid INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL,"
+    " name TEXT NOT NULL, attributes TEXT NOT NULL, tags TEXT NOT NULL, created_s INTEGER,"
+    " modified_s INTEGER);"
+    "CREATE TABLE sqs_messages(queue_uid INTEGER NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL,"
+    " body BLOB NOT NULL, attrs BLOB, sys TEXT, sent_ms INTEGER, enqueued_ms INTEGER,"
+    " visible_at_ms INTEGER, receive_count INTEGER, first_receive_ms INTEGER, nonce INTEGER,"
+    " PRIMARY KEY(queue_uid, seq)) WITHOUT ROWID;"
+    "CREATE TABLE sqs_dedup(queue_uid INTEGER NOT NULL, key TEXT NOT NULL, message_id TEXT,"
+    " seq INTEGER, expire_ms INTEGER, PRIMARY KEY(queue_uid, key)) WITHOUT ROWID;"};
+
+int64_t I(uint64_t v) { return static_cast<int64_t>(v); }
+
+}  // namespace
+
+Status SqsCore::Start() {
+  WHARF_RETURN_IF_ERROR(env_.store.Migrate("sqs", kMigrations));
+  std::lock_guard lock(mu_);
+  return LoadLocked();
+}
+
+Status SqsCore::LoadLocked() {
+  const int64_t now = NowMs();
+  WHARF_RETURN_IF_ERROR(env_.store.Read(
+      "SELECT uid, account, region, name, attributes, tags, created_s, modified_s FROM sqs_queues",
+      {}, [&](const SqlRow& row) {
+        auto q = std::make_shared<Queue>();
+        q->uid = static_cast<uint64_t>(row.Int(0));
+        q->account = row.Text(1);
+        q->region = row.Text(2);
+        q->name = row.Text(3);
+        q->arn = "arn:aws:sqs:" + q->region + ":" + q->account + ":" + q->name;
+        json attrs = json::parse(row.Text(4), nullptr, false);
+        if (attrs.is_object()) q->attributes = attrs.get<std::map<std::string, std::string>>();
+        json tags = json::parse(row.Text(5), nullptr, false);
+        if (tags.is_object()) q->tags = tags.get<std::map<std::string, std::string>>();
+        q->fifo = q->attributes["FifoQueue"] == "true";
+        if (!q->fifo) q->attributes.erase("FifoQueue");
+        q->created_s = row.Int(6);
+        q->modified_s = row.Int(7);
+        ApplyCachedAttributes(*q);
+        next_uid_ = std::max(next_uid_, q->uid + 1);
+        by_uid_[q->uid] = q;
+        queues_[Key(q->region, q->account, q->name)] = q;
+      }));
+  WHARF_RETURN_IF_ERROR(env_.store.Read(
+      "SELECT queue_uid, seq, id, body, attrs, sys, sent_ms, enqueued_ms, visible_at_ms,"
+      " receive_count, first_receive_ms, nonce FROM sqs_messages ORDER BY queue_uid, seq",
+      {}, [&](const SqlRow& row) {
+        auto qit = by_uid_.find(static_cast<uint64_t>(row.Int(0)));
+        if (qit == by_uid_.end()) return;
+        QueuePtr q = qit->second;
+        Message m;
+        m.seq = static_cast<uint64_t>(row.Int(1));
+        m.id = row.Text(2);
+        m.body = row.Blob(3);
+        if (!row.IsNull(4)) m.attrs = json::from_cbor(row.Blob(4), true, false);
+        if (m.attrs.is_discarded()) m.attrs = json();
+        if (!row.IsNull(5)) {
+          json sys = json::parse(row.Text(5), nullptr, false);
+          if (sys.is_object()) {
+            m.trace_header = sys.value("t", "");
+            m.group_id = sys.value("g", "");
+            m.dedup_id = sys.value("d", "");
+            m.sender_id = sys.value("s", "");
+            m.dlq_source_arn = sys.value("a", "");
+          }
+        }
+        m.sent_ms = row.Int(6);
+        m.enqueued_ms = row.Int(7);
+        m.visible_at_ms = row.Int(8);
+        m.receive_count = static_cast<int32_t>(row.Int(9));
+        m.first_receive_ms = row.Int(10);
+        m.nonce = static_cast<uint64_t>(row.Int(11));
+        m.last_receive_ms = now;
+        m.state = MsgState::kDelayed;
+        next_nonce_ = std::max(next_nonce_, m.nonce + 1);
+        q->next_seq = std::max(q->next_seq, m.seq + 1);
+        auto [it, ok] = q->messages.emplace(m.seq, std::move(m));
+        Message& msg = it->second;
+        ++q->n_delayed;
+        if (q->fifo) q->groups[msg.group_id].seqs.insert(msg.seq);
+        if (msg.visible_at_ms <= now) {
+          SetStateLocked(*q, msg, MsgState::kVisible);
+          if (!q->fifo) q->visible.push_back(msg.seq);
+        } else {
+          if (msg.nonce != 0) SetStateLocked(*q, msg, MsgState::kInFlight);
+          ScheduleMessageTimerLocked(q, msg);
+        }
+      }));
+  WHARF_RETURN_IF_ERROR(env_.store.Read(
+      "SELECT queue_uid, key, message_id, seq, expire_ms FROM sqs_dedup WHERE expire_ms > ?1",
+      {now}, [&](const SqlRow& row) {
+        auto qit = by_uid_.find(static_cast<uint64_t>(row.Int(0)));
+        if (qit == by_uid_.end()) return;
+        qit->second->dedup[row.Text(1)] =
+            Queue::Dedup{row.Int(4), row.Text(2), static_cast<uint64_t>(row.Int(3))};
+      }));
+  for (auto& [uid, q] : by_uid_) ScheduleRetentionLocked(q);
+  return OkStatus();
+}
+
+SqlStatement SqsCore::UpsertQueueSql(const Queue& q) {
+  json attrs(q.attributes);
+  if (q.fifo) attrs["FifoQueue"] = "true";
+  return {
+      "INSERT OR REPLACE INTO sqs_queues(uid, account, region, name, attributes, tags,"
+      " created_s, modified_s) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      {I(q.uid), q.account, q.region, q.name, attrs.dump(), json(q.tags).dump(), q.created_s,
+       q.modified_s}};
+}
+
+SqlStatement SqsCore::InsertMessageSql(const Queue& q, const Message& m) {
+  SqlValue attrs;
+  if (m.attrs.is_object()) {
+    std::vector<uint8_t> cbor = json::to_cbor(m.attrs);
+    attrs = SqlBlob{std::string(cbor.begin(), cbor.end())};
+  }
+  SqlValue sys;
+  if (!m.trace_header.empty() || !m.group_id.empty() || !m.dedup_id.empty() ||
+      !m.sender_id.empty() || !m.dlq_source_arn.empty()) {
+    json s = json::object();
+    if (!m.trace_header.empty()) s["t"] = m.trace_header;
+    if (!m.group_id.empty()) s["g"] = m.group_id;
+    if (!m.dedup_id.empty()) s["d"] = m.dedup_id;
+    if (!m.sender_id.empty()) s["s"] = m.sender_id;
+    if (!m.dlq_source_arn.empty()) s["a"] = m.dlq_source_arn;
+    sys = s.dump();
+  }
+  return {
+      "INSERT OR REPLACE INTO sqs_messages(queue_uid, seq, id, body, attrs, sys, sent_ms,"
+      " enqueued_ms, visible_at_ms, receive_count, first_receive_ms, nonce)"
+      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+      {I(q.uid), I(m.seq), m.id, SqlBlob{m.body}, std::move(attrs), std::move(sys), m.sent_ms,
+       m.enqueued_ms, m.visible_at_ms, int64_t{m.receive_count}, m.first_receive_ms, I(m.nonce)}};
+}
+
+SqlStatement SqsCore::UpdateReceiveSql(const Queue& q, const Message& m) {
+  return {
+      "UPDATE sqs_messages SET visible_at_ms=?3, receive_count=?4, first_receive_ms=?5,"
+      " nonce=?6 WHERE queue_uid=?1 AND seq=?2",
+      {I(q.uid), I(m.seq), m.visible_at_ms, int64_t{m.receive_count}, m.first_receive_ms,
+       I(m.nonce)}};
+}
+
+SqlStatement SqsCore::UpdateVisibilitySql(const Queue& q, const Message& m) {
+  return {"UPDATE sqs_messages SET visible_at_ms=?3 WHERE queue_uid=?1 AND seq=?2",
+          {I(q.uid), I(m.seq), m.visible_at_ms}};
+}
+
+SqlStatement SqsCore::DeleteMessageSql(const Queue& q, uint64_t seq) {
+  return {"DELETE FROM sqs_messages WHERE queue_uid=?1 AND seq=?2", {I(q.uid), I(seq)}};
+}
+
+SqlStatement SqsCore::DeleteQueueMessagesSql(const Queue& q) {
+  return {"DELETE FROM sqs_messages WHERE queue_uid=?1", {I(q.uid)}};
+}
+
+SqlStatement SqsCore::DeleteQueueSql(const Queue& q) {
+  return {"DELETE FROM sqs_queues WHERE uid=?1", {I(q.uid)}};
+}
+
+SqlStatement SqsCore::InsertDedupSql(const Queue& q, const std::string& key,
+                                     const Queue::Dedup& e) {
+  return {
+      "INSERT OR REPLACE INTO sqs_dedup(queue_uid, key, message_id, seq, expire_ms)"
+      " VALUES(?1, ?2, ?3, ?4, ?5)",
+      {I(q.uid), key, e.message_id, I(e.seq), e.expire_ms}};
+}
+
+}  // namespace wharf::sqs

@@ -1,0 +1,276 @@
+// Publish/PublishBatch validation and SQS fan-out: envelope, raw delivery, filters, FIFO,
+// signatures (verified with OpenSSL), DLQ for a missing queue.
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "services/sns/sns_signer.h"
+#include "services/sns/sns_util.h"
+#include "sns_test_util.h"
+
+namespace wharf::sns::testing {
+namespace {
+
+using PublishTest = SnsFixture;
+
+// Verifies `envelope`'s Signature against the PEM certificate with OpenSSL.
+bool VerifySignature(const json& envelope, const std::string& cert_pem) {
+  BIO* bio = BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size()));
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (cert == nullptr) return false;
+  EVP_PKEY* key = X509_get_pubkey(cert);
+  auto sig = Base64Decode(envelope.value("Signature", "")).value_or("");
+  const std::string canonical = CanonicalString(envelope);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const EVP_MD* md = envelope.value("SignatureVersion", "1") == "2" ? EVP_sha256() : EVP_sha1();
+  bool ok = EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key) == 1 &&
+            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                             reinterpret_cast<const unsigned char*>(canonical.data()),
+                             canonical.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(key);
+  X509_free(cert);
+  return ok;
+}
+
+std::string CertFor(SnsFixture& f, const json& envelope,
+                    Result<json> (SnsFixture::*get)(const std::string&,
+                                                    std::map<std::string, std::string>)) {
+  std::string url = envelope.value("SigningCertURL", "");
+  auto pos = url.find("/_wharf/sns");
+  if (pos == std::string::npos) return "";
+  auto r = (f.*get)(url.substr(pos + 11), {});
+  return r.ok() && r->is_string() ? r->get<std::string>() : "";
+}
+
+TEST_F(PublishTest, EnvelopeToSqsIsSignedAndVerifiable) {
+  std::string topic = CreateTopic("t");
+  std::string sub = SubscribeQueue(topic, CreateQueue("q"));
+  json r = Ok("Publish",
+              {{"TopicArn", topic},
+               {"Message", "hello"},
+               {"Subject", "subj"},
+               {"MessageAttributes", {{"a", {{"DataType", "String"}, {"StringValue", "x"}}}}}});
+  json msgs = Receive("q");
+  ASSERT_EQ(msgs.size(), 1u);
+  json env = json::parse(msgs[0]["Body"].get<std::string>());
+  EXPECT_EQ(env["Type"], "Notification");
+  EXPECT_EQ(env["MessageId"], r["MessageId"]);
+  EXPECT_EQ(env["TopicArn"], topic);
+  EXPECT_EQ(env["Subject"], "subj");
+  EXPECT_EQ(env["Message"], "hello");
+  EXPECT_EQ(env["Timestamp"], "2023-11-14T22:13:20.000Z");
+  EXPECT_EQ(env["SignatureVersion"], "1");
+  EXPECT_EQ(env["MessageAttributes"]["a"]["Type"], "String");
+  EXPECT_EQ(env["MessageAttributes"]["a"]["Value"], "x");
+  EXPECT_EQ(env["UnsubscribeURL"].get<std::string>().find(
+                "http://localhost:4566/?Action=Unsubscribe&SubscriptionArn=arn%3Aaws%3Asns"),
+            0u);
+  std::string pem = CertFor(*this, env, &SnsFixture::AdminGet);
+  ASSERT_NE(pem.find("BEGIN CERTIFICATE"), std::string::npos);
+  EXPECT_TRUE(VerifySignature(env, pem));
+  json tampered = env;
+  tampered["Message"] = "other";
+  EXPECT_FALSE(VerifySignature(tampered, pem));
+  EXPECT_FALSE(msgs[0].contains("MessageAttributes"));  // not raw: attributes only in the body
+}
+
+TEST_F(PublishTest, SignatureVersion2UsesSha256) {
+  std::string topic = CreateTopic("t", {{"SignatureVersion", "2"}});
+  SubscribeQueue(topic, CreateQueue("q"));
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "m"}});
+  json env = json::parse(Receive("q")[0]["Body"].get<std::string>());
+  EXPECT_EQ(env["SignatureVersion"], "2");
+  EXPECT_TRUE(VerifySignature(env, CertFor(*this, env, &SnsFixture::AdminGet)));
+}
+
+TEST_F(PublishTest, RawDeliveryKeepsAttributes) {
+  std::string topic = CreateTopic("t");
+  SubscribeQueue(topic, CreateQueue("q"), {{"RawMessageDelivery", "true"}});
+  const std::string bin = "\x01\x02";
+  Ok("Publish",
+     {{"TopicArn", topic},
+      {"Message", "raw body"},
+      {"MessageAttributes",
+       {{"s", {{"DataType", "String"}, {"StringValue", "v"}}},
+        {"b",
+         {{"DataType", "Binary"},
+          {"BinaryValue", json::binary(std::vector<uint8_t>(bin.begin(), bin.end()))}}}}}});
+  json m = Receive("q")[0];
+  EXPECT_EQ(m["Body"], "raw body");
+  EXPECT_EQ(m["MessageAttributes"]["s"]["StringValue"], "v");
+  EXPECT_EQ(m["MessageAttributes"]["b"]["DataType"], "Binary");
+}
+
+TEST_F(PublishTest, FilterPoliciesBothScopes) {
+  std::string topic = CreateTopic("t");
+  SubscribeQueue(topic, CreateQueue("attrs"), {{"FilterPolicy", R"({"color":["red"]})"}});
+  SubscribeQueue(topic, CreateQueue("body"),
+                 {{"FilterPolicy", R"({"size":[{"numeric":[">",10]}]})"},
+                  {"FilterPolicyScope", "MessageBody"}});
+  Ok("Publish",
+     {{"TopicArn", topic},
+      {"Message", R"({"size":5})"},
+      {"MessageAttributes", {{"color", {{"DataType", "String"}, {"StringValue", "red"}}}}}});
+  Ok("Publish",
+     {{"TopicArn", topic},
+      {"Message", R"({"size":50})"},
+      {"MessageAttributes", {{"color", {{"DataType", "String"}, {"StringValue", "blue"}}}}}});
+  json a = Receive("attrs"), b = Receive("body");
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(json::parse(a[0]["Body"].get<std::string>())["Message"], R"({"size":5})");
+  EXPECT_EQ(json::parse(b[0]["Body"].get<std::string>())["Message"], R"({"size":50})");
+}
+
+TEST_F(PublishTest, MessageStructurePerProtocol) {
+  std::string topic = CreateTopic("t");
+  SubscribeQueue(topic, CreateQueue("q"));
+  Ok("Subscribe", {{"TopicArn", topic}, {"Protocol", "sms"}, {"Endpoint", "+15550001111"}});
+  Ok("Publish", {{"TopicArn", topic},
+                 {"MessageStructure", "json"},
+                 {"Message", R"({"default":"d","sqs":"for sqs"})"}});
+  EXPECT_EQ(json::parse(Receive("q")[0]["Body"].get<std::string>())["Message"], "for sqs");
+  EXPECT_EQ(AdminGet("/outbox", {{"endpoint", "+15550001111"}}).value()["messages"][0]["message"],
+            "d");
+  EXPECT_EQ(Err("Publish",
+                {{"TopicArn", topic}, {"MessageStructure", "json"}, {"Message", R"({"sqs":"x"})"}},
+                "InvalidParameter")
+                .message,
+            "Invalid parameter: Message Structure - No default entry in JSON message body");
+  EXPECT_EQ(Err("Publish", {{"TopicArn", topic}, {"MessageStructure", "json"}, {"Message", "{x"}},
+                "InvalidParameter")
+                .message,
+            "Invalid parameter: Message Structure - JSON message body failed to parse");
+}
+
+TEST_F(PublishTest, Validation) {
+  std::string topic = CreateTopic("t");
+  EXPECT_EQ(Err("Publish", {{"TopicArn", topic}, {"Message", ""}}, "InvalidParameter").message,
+            "Invalid parameter: Empty message");
+  EXPECT_EQ(Err("Publish", {{"TopicArn", topic}, {"Message", std::string(262145, 'a')}},
+                "InvalidParameter")
+                .message,
+            "Invalid parameter: Message too long");
+  EXPECT_EQ(Err("Publish", {{"TopicArn", topic}, {"Message", "m"}, {"Subject", "a\nb"}},
+                "InvalidParameter")
+                .message,
+            "Invalid parameter: Subject");
+  EXPECT_EQ(Err("Publish",
+                {{"TopicArn", topic},
+                 {"Message", "m"},
+                 {"MessageAttributes", {{"attr1", {{"DataType", "String"}}}}}},
+                "ParameterValueInvalid")
+                .message,
+            "The message attribute 'attr1' must contain non-empty message attribute value for "
+            "message attribute type 'String'.");
+  EXPECT_EQ(Err("Publish",
+                {{"TopicArn", topic},
+                 {"Message", "m"},
+                 {"MessageAttributes", {{"attr1", {{"StringValue", "x"}}}}}},
+                "ValidationError")
+                .message,
+            "1 validation error detected: Value null at 'messageAttributes.attr1.member.dataType' "
+            "failed to satisfy constraint: Member must not be null");
+  EXPECT_EQ(Err("Publish",
+                {{"TopicArn", topic},
+                 {"Message", "m"},
+                 {"MessageAttributes", {{"a^b", {{"DataType", "String"}, {"StringValue", "x"}}}}}},
+                "ParameterValueInvalid")
+                .message,
+            "Invalid non-alphanumeric character '#x5E' was found in the message attribute name. "
+            "Can only include alphanumeric characters, hyphens, underscores, or dots.");
+  Err("Publish", {{"TopicArn", topic}, {"Message", "m"}, {"MessageDeduplicationId", "d"}},
+      "InvalidParameter");
+  Err("Publish", {{"TopicArn", topic + "x"}, {"Message", "m"}}, "NotFound");
+}
+
+TEST_F(PublishTest, FifoTopicToFifoQueue) {
+  std::string topic = CreateTopic("t.fifo", {{"FifoTopic", "true"}});
+  std::string q = CreateQueue("q.fifo", {{"FifoQueue", "true"}});
+  SubscribeQueue(topic, q);
+  Err("Publish", {{"TopicArn", topic}, {"Message", "m"}}, "InvalidParameter");
+  EXPECT_EQ(Err("Publish", {{"TopicArn", topic}, {"Message", "m"}, {"MessageGroupId", "g"}},
+                "InvalidParameter")
+                .message,
+            "Invalid parameter: The topic should either have ContentBasedDeduplication enabled "
+            "or MessageDeduplicationId provided explicitly");
+  json r1 = Ok("Publish", {{"TopicArn", topic},
+                           {"Message", "m"},
+                           {"MessageGroupId", "g"},
+                           {"MessageDeduplicationId", "d1"}});
+  json r2 = Ok("Publish", {{"TopicArn", topic},
+                           {"Message", "m"},
+                           {"MessageGroupId", "g"},
+                           {"MessageDeduplicationId", "d1"}});
+  EXPECT_EQ(r1["MessageId"], r2["MessageId"]);
+  EXPECT_EQ(r1["SequenceNumber"].get<std::string>().size(), 20u);
+  json msgs = Sqs("ReceiveMessage", {{"QueueUrl", QueueUrl("q.fifo")},
+                                     {"MaxNumberOfMessages", 10},
+                                     {"AttributeNames", {"All"}}})["Messages"];
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(msgs[0]["Attributes"]["MessageGroupId"], "g");
+  EXPECT_EQ(msgs[0]["Attributes"]["MessageDeduplicationId"], "d1");
+  Err("Subscribe", {{"TopicArn", CreateTopic("std")}, {"Protocol", "sqs"}, {"Endpoint", q}},
+      "InvalidParameter");
+}
+
+TEST_F(PublishTest, PublishBatch) {
+  std::string topic = CreateTopic("t");
+  SubscribeQueue(topic, CreateQueue("q"), {{"RawMessageDelivery", "true"}});
+  json r =
+      Ok("PublishBatch", {{"TopicArn", topic},
+                          {"PublishBatchRequestEntries",
+                           {{{"Id", "a"}, {"Message", "1"}}, {{"Id", "b"}, {"Message", "2"}}}}});
+  EXPECT_EQ(r["Successful"].size(), 2u);
+  EXPECT_EQ(Receive("q").size(), 2u);
+  Err("PublishBatch",
+      {{"TopicArn", topic},
+       {"PublishBatchRequestEntries",
+        {{{"Id", "a"}, {"Message", "1"}}, {{"Id", "a"}, {"Message", "2"}}}}},
+      "BatchEntryIdsNotDistinct");
+  json many = json::array();
+  for (int i = 0; i < 11; ++i) many.push_back({{"Id", std::to_string(i)}, {"Message", "m"}});
+  Err("PublishBatch", {{"TopicArn", topic}, {"PublishBatchRequestEntries", many}},
+      "TooManyEntriesInBatchRequest");
+  EXPECT_EQ(Err("PublishBatch",
+                {{"TopicArn", topic},
+                 {"PublishBatchRequestEntries", {{{"Id", "message.id"}, {"Message", "1"}}}}},
+                "InvalidBatchEntryId")
+                .message,
+            "The Id of a batch entry in the batch request contains an impermissible character: "
+            "message.id");
+}
+
+TEST_F(PublishTest, MissingQueueGoesToDlq) {
+  std::string topic = CreateTopic("t");
+  std::string dlq = CreateQueue("dlq");
+  std::string gone = CreateQueue("gone");
+  std::string sub =
+      SubscribeQueue(topic, gone, {{"RedrivePolicy", json{{"deadLetterTargetArn", dlq}}.dump()}});
+  Sqs("DeleteQueue", {{"QueueUrl", QueueUrl("gone")}});
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "lost"}});
+  json msgs = Receive("dlq");
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(json::parse(msgs[0]["Body"].get<std::string>())["Message"], "lost");
+  json log = AdminGet("/deliveries", {{"subscription", sub}}).value()["deliveries"];
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0]["status"], "dead-lettered");
+}
+
+TEST_F(PublishTest, OutboxProtocols) {
+  std::string topic = CreateTopic("t");
+  Ok("Subscribe", {{"TopicArn", topic},
+                   {"Protocol", "lambda"},
+                   {"Endpoint", "arn:aws:lambda:us-east-1:000000000000:function:f"}});
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "to lambda"}});
+  json box = AdminGet("/outbox").value()["messages"];
+  ASSERT_EQ(box.size(), 1u);
+  json event = json::parse(box[0]["message"].get<std::string>());
+  EXPECT_EQ(event["Records"][0]["Sns"]["Message"], "to lambda");
+}
+
+}  // namespace
+}  // namespace wharf::sns::testing

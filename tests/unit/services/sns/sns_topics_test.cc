@@ -1,0 +1,250 @@
+// Topics, subscriptions CRUD, listing, tags, permissions, platform and SMS operations.
+#include "sns_test_util.h"
+
+namespace wharf::sns::testing {
+namespace {
+
+using TopicsTest = SnsFixture;
+
+TEST_F(TopicsTest, CreateIsIdempotentAndChecksAttributes) {
+  std::string arn = CreateTopic("t1", {{"DisplayName", "x"}});
+  EXPECT_EQ(arn, "arn:aws:sns:us-east-1:000000000000:t1");
+  EXPECT_EQ(CreateTopic("t1", {{"DisplayName", "x"}}), arn);
+  auto e = Err("CreateTopic", {{"Name", "t1"}, {"Attributes", {{"DisplayName", "y"}}}},
+               "InvalidParameter");
+  EXPECT_EQ(e.message,
+            "Invalid parameter: Attributes Reason: Topic already exists with different attributes");
+  Ok("CreateTopic", {{"Name", "t2"}, {"Tags", {{{"Key", "a"}, {"Value", "1"}}}}});
+  e = Err("CreateTopic", {{"Name", "t2"}, {"Tags", {{{"Key", "a"}, {"Value", "2"}}}}},
+          "InvalidParameter");
+  EXPECT_EQ(e.message, "Invalid parameter: Tags Reason: Topic already exists with different tags");
+}
+
+TEST_F(TopicsTest, NameRulesAndFifo) {
+  EXPECT_EQ(Err("CreateTopic", {{"Name", "bad name"}}, "InvalidParameter").message,
+            "Invalid parameter: Topic Name");
+  Err("CreateTopic", {{"Name", "x.fifo"}}, "InvalidParameter");
+  Err("CreateTopic", {{"Name", std::string(257, 'a')}}, "InvalidParameter");
+  std::string arn = CreateTopic("f.fifo", {{"FifoTopic", "true"}});
+  json a = Ok("GetTopicAttributes", {{"TopicArn", arn}})["Attributes"];
+  EXPECT_EQ(a["FifoTopic"], "true");
+  EXPECT_EQ(a["ContentBasedDeduplication"], "false");
+  Err("CreateTopic", {{"Name", "s"}, {"Attributes", {{"ContentBasedDeduplication", "true"}}}},
+      "InvalidParameter");
+}
+
+TEST_F(TopicsTest, AttributesAreComputed) {
+  std::string arn = CreateTopic("t");
+  std::string q = CreateQueue("q");
+  SubscribeQueue(arn, q);
+  Ok("Subscribe", {{"TopicArn", arn}, {"Protocol", "email"}, {"Endpoint", "a@b.c"}});
+  json a = Ok("GetTopicAttributes", {{"TopicArn", arn}})["Attributes"];
+  EXPECT_EQ(a["Owner"], "000000000000");
+  EXPECT_EQ(a["SubscriptionsConfirmed"], "1");
+  EXPECT_EQ(a["SubscriptionsPending"], "1");
+  EXPECT_EQ(a["SubscriptionsDeleted"], "0");
+  json policy = json::parse(a["Policy"].get<std::string>());
+  EXPECT_EQ(policy["Statement"][0]["Resource"], arn);
+  json edp = json::parse(a["EffectiveDeliveryPolicy"].get<std::string>());
+  EXPECT_EQ(edp["http"]["defaultHealthyRetryPolicy"]["numRetries"], 3);
+  Ok("SetTopicAttributes",
+     {{"TopicArn", arn}, {"AttributeName", "DisplayName"}, {"AttributeValue", "D"}});
+  EXPECT_EQ(Ok("GetTopicAttributes", {{"TopicArn", arn}})["Attributes"]["DisplayName"], "D");
+  Err("SetTopicAttributes", {{"TopicArn", arn}, {"AttributeName", "Nope"}, {"AttributeValue", "1"}},
+      "InvalidParameter");
+}
+
+TEST_F(TopicsTest, NotFoundAndMalformedArn) {
+  auto e = Err("GetTopicAttributes", {{"TopicArn", "arn:aws:sns:us-east-1:000000000000:nope"}},
+               "NotFound");
+  EXPECT_EQ(e.message, "Topic does not exist");
+  EXPECT_EQ(e.http_status, 404);
+  e = Err("GetTopicAttributes", {{"TopicArn", "nope"}}, "InvalidParameter");
+  EXPECT_EQ(e.message,
+            "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1");
+}
+
+TEST_F(TopicsTest, ListTopicsPagesBy100) {
+  for (int i = 0; i < 105; ++i) {
+    std::string name = "t";
+    name += std::to_string(i);
+    CreateTopic(name);
+  }
+  json p1 = Ok("ListTopics", json::object());
+  ASSERT_EQ(p1["Topics"].size(), 100u);
+  ASSERT_TRUE(p1.contains("NextToken"));
+  json p2 = Ok("ListTopics", {{"NextToken", p1["NextToken"]}});
+  EXPECT_EQ(p2["Topics"].size(), 5u);
+  EXPECT_FALSE(p2.contains("NextToken"));
+}
+
+TEST_F(TopicsTest, DeleteTopicRemovesSubscriptions) {
+  std::string arn = CreateTopic("t");
+  std::string sub = SubscribeQueue(arn, CreateQueue("q"));
+  Ok("DeleteTopic", {{"TopicArn", arn}});
+  Err("GetSubscriptionAttributes", {{"SubscriptionArn", sub}}, "NotFound");
+  EXPECT_TRUE(Ok("ListSubscriptions", json::object())["Subscriptions"].empty());
+}
+
+TEST_F(TopicsTest, TagsAndPermissions) {
+  std::string arn = CreateTopic("t");
+  Ok("TagResource", {{"ResourceArn", arn}, {"Tags", {{{"Key", "k"}, {"Value", "v"}}}}});
+  EXPECT_EQ(Ok("ListTagsForResource", {{"ResourceArn", arn}})["Tags"][0]["Key"], "k");
+  Ok("UntagResource", {{"ResourceArn", arn}, {"TagKeys", {"k"}}});
+  EXPECT_TRUE(Ok("ListTagsForResource", {{"ResourceArn", arn}})["Tags"].empty());
+  Err("TagResource",
+      {{"ResourceArn", arn},
+       {"Tags", {{{"Key", "k"}, {"Value", "1"}}, {{"Key", "k"}, {"Value", "2"}}}}},
+      "InvalidParameter");
+  json add = {{"TopicArn", arn},
+              {"Label", "L"},
+              {"AWSAccountId", {"111111111111"}},
+              {"ActionName", {"Publish"}}};
+  Ok("AddPermission", add);
+  EXPECT_EQ(Err("AddPermission", add, "InvalidParameter").message,
+            "Invalid parameter: Statement already exists");
+  json policy = json::parse(
+      Ok("GetTopicAttributes", {{"TopicArn", arn}})["Attributes"]["Policy"].get<std::string>());
+  ASSERT_EQ(policy["Statement"].size(), 2u);
+  EXPECT_EQ(policy["Statement"][1]["Action"], "SNS:Publish");
+  Ok("RemovePermission", {{"TopicArn", arn}, {"Label", "L"}});
+  policy = json::parse(
+      Ok("GetTopicAttributes", {{"TopicArn", arn}})["Attributes"]["Policy"].get<std::string>());
+  EXPECT_EQ(policy["Statement"].size(), 1u);
+}
+
+TEST_F(TopicsTest, SubscriptionAttributes) {
+  std::string arn = CreateTopic("t");
+  std::string q = CreateQueue("q");
+  auto e = Err("Subscribe",
+               {{"TopicArn", arn},
+                {"Protocol", "sqs"},
+                {"Endpoint", q},
+                {"Attributes", {{"RawMessageDelivery", "wrongvalue"}}}},
+               "InvalidParameter");
+  EXPECT_EQ(e.message,
+            "Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value "
+            "[wrongvalue]. Must be true or false.");
+  std::string sub = SubscribeQueue(arn, q, {{"RawMessageDelivery", "true"}});
+  EXPECT_EQ(SubscribeQueue(arn, q), sub);  // idempotent
+  json a = Ok("GetSubscriptionAttributes", {{"SubscriptionArn", sub}})["Attributes"];
+  EXPECT_EQ(a["RawMessageDelivery"], "true");
+  EXPECT_EQ(a["PendingConfirmation"], "false");
+  EXPECT_EQ(a["Protocol"], "sqs");
+  EXPECT_EQ(a["Endpoint"], q);
+  Err("SetSubscriptionAttributes",
+      {{"SubscriptionArn", sub}, {"AttributeName", "Bogus"}, {"AttributeValue", "x"}},
+      "InvalidParameter");
+  e = Err("SetSubscriptionAttributes",
+          {{"SubscriptionArn", sub},
+           {"AttributeName", "RedrivePolicy"},
+           {"AttributeValue", R"({"deadLetterTargetArn":"nope"})"}},
+          "InvalidParameter");
+  EXPECT_EQ(e.message, "Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn");
+  Err("SetSubscriptionAttributes",
+      {{"SubscriptionArn", sub}, {"AttributeName", "FilterPolicy"}, {"AttributeValue", "{bad"}},
+      "InvalidParameter");
+  Ok("SetSubscriptionAttributes", {{"SubscriptionArn", sub},
+                                   {"AttributeName", "FilterPolicy"},
+                                   {"AttributeValue", R"({"k":["v"]})"}});
+  EXPECT_EQ(
+      Ok("GetSubscriptionAttributes", {{"SubscriptionArn", sub}})["Attributes"]["FilterPolicy"],
+      R"({"k":["v"]})");
+  Err("Subscribe", {{"TopicArn", arn}, {"Protocol", "test-protocol"}, {"Endpoint", "x"}},
+      "InvalidParameter");
+  EXPECT_EQ(Err("Subscribe", {{"TopicArn", arn}, {"Protocol", "sqs"}, {"Endpoint", "x"}},
+                "InvalidParameter")
+                .message,
+            "Invalid parameter: SQS endpoint ARN");
+  Err("Subscribe", {{"TopicArn", arn}, {"Protocol", "sqs"}, {"Endpoint", q + "x.fifo"}},
+      "InvalidParameter");
+  Ok("Unsubscribe", {{"SubscriptionArn", sub}});
+  Err("GetSubscriptionAttributes", {{"SubscriptionArn", sub}}, "NotFound");
+  EXPECT_EQ(Ok("GetTopicAttributes", {{"TopicArn", arn}})["Attributes"]["SubscriptionsDeleted"],
+            "1");
+}
+
+TEST_F(TopicsTest, PendingConfirmationForEmail) {
+  std::string arn = CreateTopic("t");
+  json r = Ok("Subscribe", {{"TopicArn", arn}, {"Protocol", "email"}, {"Endpoint", "a@b.c"}});
+  EXPECT_EQ(r["SubscriptionArn"], "pending confirmation");
+  json box = AdminGet("/outbox").value()["messages"];
+  ASSERT_EQ(box.size(), 1u);
+  EXPECT_EQ(box[0]["type"], "SubscriptionConfirmation");
+  std::string token = box[0]["token"];
+  EXPECT_EQ(
+      Err("ConfirmSubscription", {{"TopicArn", arn}, {"Token", "bad"}}, "InvalidParameter").message,
+      "Invalid parameter: Token");
+  std::string sub =
+      Ok("ConfirmSubscription", {{"TopicArn", arn}, {"Token", token}})["SubscriptionArn"];
+  EXPECT_EQ(Ok("GetSubscriptionAttributes",
+               {{"SubscriptionArn", sub}})["Attributes"]["PendingConfirmation"],
+            "false");
+  EXPECT_EQ(
+      Ok("ListSubscriptionsByTopic", {{"TopicArn", arn}})["Subscriptions"][0]["SubscriptionArn"],
+      sub);
+}
+
+TEST_F(TopicsTest, DataProtectionPolicy) {
+  std::string arn = CreateTopic("t");
+  EXPECT_FALSE(
+      Ok("GetDataProtectionPolicy", {{"ResourceArn", arn}}).contains("DataProtectionPolicy"));
+  Ok("PutDataProtectionPolicy", {{"ResourceArn", arn}, {"DataProtectionPolicy", R"({"a":1})"}});
+  EXPECT_EQ(Ok("GetDataProtectionPolicy", {{"ResourceArn", arn}})["DataProtectionPolicy"],
+            R"({"a":1})");
+}
+
+TEST_F(TopicsTest, PlatformApplicationsAndEndpoints) {
+  Err("CreatePlatformApplication",
+      {{"Name", "a"}, {"Platform", "AAA"}, {"Attributes", json::object()}}, "InvalidParameter");
+  std::string app = Ok("CreatePlatformApplication",
+                       {{"Name", "app"},
+                        {"Platform", "GCM"},
+                        {"Attributes", {{"PlatformCredential", "k"}}}})["PlatformApplicationArn"];
+  EXPECT_EQ(app, "arn:aws:sns:us-east-1:000000000000:app/GCM/app");
+  std::string ep = Ok("CreatePlatformEndpoint",
+                      {{"PlatformApplicationArn", app}, {"Token", "tok"}})["EndpointArn"];
+  EXPECT_EQ(Ok("CreatePlatformEndpoint",
+               {{"PlatformApplicationArn", app}, {"Token", "tok"}})["EndpointArn"],
+            ep);
+  EXPECT_EQ(Ok("GetEndpointAttributes", {{"EndpointArn", ep}})["Attributes"]["Enabled"], "true");
+  Ok("Publish", {{"TargetArn", ep}, {"Message", "push"}});
+  json box = AdminGet("/outbox", {{"endpoint", ep}}).value()["messages"];
+  ASSERT_EQ(box.size(), 1u);
+  EXPECT_EQ(box[0]["message"], "push");
+  Ok("SetEndpointAttributes", {{"EndpointArn", ep}, {"Attributes", {{"Enabled", "false"}}}});
+  Err("Publish", {{"TargetArn", ep}, {"Message", "push"}}, "EndpointDisabled");
+  EXPECT_EQ(Ok("ListEndpointsByPlatformApplication", {{"PlatformApplicationArn", app}})["Endpoints"]
+                .size(),
+            1u);
+  Ok("DeletePlatformApplication", {{"PlatformApplicationArn", app}});
+  Err("GetEndpointAttributes", {{"EndpointArn", ep}}, "NotFound");
+}
+
+TEST_F(TopicsTest, SmsSettingsSandboxAndPublish) {
+  EXPECT_EQ(Err("SetSMSAttributes", {{"attributes", {{"DefaultSendID", "x"}}}}, "InvalidParameter")
+                .message,
+            "DefaultSendID is not a valid attribute");
+  Ok("SetSMSAttributes", {{"attributes", {{"DefaultSMSType", "Transactional"}}}});
+  EXPECT_EQ(Ok("GetSMSAttributes", json::object())["attributes"]["DefaultSMSType"],
+            "Transactional");
+  Ok("CreateSMSSandboxPhoneNumber", {{"PhoneNumber", "+15551234567"}});
+  std::string code = AdminGet("/sms-sandbox").value()["phoneNumbers"][0]["OneTimePassword"];
+  Err("VerifySMSSandboxPhoneNumber", {{"PhoneNumber", "+15551234567"}, {"OneTimePassword", "x"}},
+      "VerificationException");
+  Ok("VerifySMSSandboxPhoneNumber", {{"PhoneNumber", "+15551234567"}, {"OneTimePassword", code}});
+  EXPECT_EQ(Ok("ListSMSSandboxPhoneNumbers", json::object())["PhoneNumbers"][0]["Status"],
+            "Verified");
+  EXPECT_EQ(
+      Err("Publish", {{"PhoneNumber", "+1a234"}, {"Message", "m"}}, "InvalidParameter").message,
+      "Invalid parameter: PhoneNumber Reason: +1a234 is not valid to publish to");
+  Ok("Publish", {{"PhoneNumber", "+15551234567"}, {"Message", "hi"}});
+  EXPECT_EQ(AdminGet("/outbox", {{"endpoint", "+15551234567"}}).value()["messages"][0]["message"],
+            "hi");
+  EXPECT_FALSE(Ok("CheckIfPhoneNumberIsOptedOut", {{"phoneNumber", "+15551234567"}})["isOptedOut"]);
+}
+
+TEST_F(TopicsTest, UnknownOperation) { Err("Nope", json::object(), "InvalidAction"); }
+
+}  // namespace
+}  // namespace wharf::sns::testing

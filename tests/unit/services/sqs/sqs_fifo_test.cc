@@ -1,0 +1,146 @@
+#include "sqs_test_util.h"
+
+namespace wharf::sqs::testing {
+namespace {
+
+using SqsFifo = SqsFixture;
+
+// A SendMessage input for a FIFO queue.
+json Send(const std::string& url, const std::string& body, const std::string& group,
+          const std::string& dedup = "") {
+  json in{{"QueueUrl", url}, {"MessageBody", body}, {"MessageGroupId", group}};
+  if (!dedup.empty()) in["MessageDeduplicationId"] = dedup;
+  return in;
+}
+
+TEST_F(SqsFifo, RequiresGroupAndDedupAndRejectsDelay) {
+  std::string url = CreateQueue("q.fifo", {{"FifoQueue", "true"}});
+  AwsError e = Err("SendMessage", {{"QueueUrl", url}, {"MessageBody", "b"}},
+                   "MissingRequiredParameterException");
+  EXPECT_EQ(e.message, "The request must contain the parameter MessageGroupId.");
+  e = Err("SendMessage", {{"QueueUrl", url}, {"MessageBody", "b"}, {"MessageGroupId", "g"}},
+          "InvalidParameterValueException");
+  EXPECT_EQ(e.message,
+            "The queue should either have ContentBasedDeduplication enabled or "
+            "MessageDeduplicationId provided explicitly");
+  e = Err("SendMessage",
+          {{"QueueUrl", url},
+           {"MessageBody", "b"},
+           {"MessageGroupId", "g"},
+           {"MessageDeduplicationId", "d"},
+           {"DelaySeconds", 2}},
+          "InvalidParameterValueException");
+  EXPECT_EQ(e.message,
+            "Value 2 for parameter DelaySeconds is invalid. Reason: The request include parameter "
+            "that is not valid for this queue type.");
+}
+
+TEST_F(SqsFifo, DedupWindowAndSequenceNumbers) {
+  std::string url = CreateQueue("q.fifo", {{"FifoQueue", "true"}});
+  json in = Send(url, "b", "g", "d1");
+  json a = Ok("SendMessage", in);
+  json b = Ok("SendMessage", in);
+  EXPECT_EQ(a["MessageId"], b["MessageId"]);
+  EXPECT_EQ(a["SequenceNumber"], b["SequenceNumber"]);
+  EXPECT_EQ(a["SequenceNumber"].get<std::string>().size(), 20u);
+  json c = Ok("SendMessage", Send(url, "b", "g", "d2"));
+  EXPECT_GT(c["SequenceNumber"].get<std::string>(), a["SequenceNumber"].get<std::string>());
+  Advance(5 * 60 * 1000);
+  json d = Ok("SendMessage", in);
+  EXPECT_NE(d["MessageId"], a["MessageId"]);
+  json msgs = Receive(url, {{"MaxNumberOfMessages", 10}});
+  EXPECT_EQ(msgs.size(), 3u);
+}
+
+TEST_F(SqsFifo, ContentBasedDeduplication) {
+  std::string url =
+      CreateQueue("q.fifo", {{"FifoQueue", "true"}, {"ContentBasedDeduplication", "true"}});
+  json a = Ok("SendMessage", Send(url, "same", "g"));
+  json b = Ok("SendMessage", Send(url, "same", "g"));
+  EXPECT_EQ(a["MessageId"], b["MessageId"]);
+  json m = Receive(url, {{"AttributeNames", {"All"}}})[0];
+  EXPECT_EQ(m["Attributes"]["MessageDeduplicationId"].get<std::string>().size(), 64u);
+  EXPECT_EQ(m["Attributes"]["MessageGroupId"], "g");
+}
+
+TEST_F(SqsFifo, DedupScopePerGroup) {
+  std::string url = CreateQueue("q.fifo", {{"FifoQueue", "true"},
+                                           {"DeduplicationScope", "messageGroup"},
+                                           {"FifoThroughputLimit", "perMessageGroupId"}});
+  json a = Ok("SendMessage", Send(url, "x", "g1", "d"));
+  json b = Ok("SendMessage", Send(url, "x", "g2", "d"));
+  EXPECT_NE(a["MessageId"], b["MessageId"]);
+  Err("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"DeduplicationScope", "queue"}}}},
+      "InvalidAttributeValue");
+}
+
+TEST_F(SqsFifo, GroupBlockedWhileInFlightOtherGroupsProceed) {
+  std::string url = CreateQueue("q.fifo", {{"FifoQueue", "true"}, {"VisibilityTimeout", "30"}});
+  Ok("SendMessage", Send(url, "a1", "A", "1"));
+  Ok("SendMessage", Send(url, "a2", "A", "2"));
+  Ok("SendMessage", Send(url, "b1", "B", "3"));
+  json first = Receive(url);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0]["Body"], "a1");
+  json second = Receive(url, {{"MaxNumberOfMessages", 10}});
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0]["Body"], "b1");
+  EXPECT_TRUE(Receive(url).empty());
+  Ok("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", first[0]["ReceiptHandle"]}});
+  json third = Receive(url);
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0]["Body"], "a2");
+}
+
+TEST_F(SqsFifo, OrderKeptAfterVisibilityExpiry) {
+  std::string url = CreateQueue("q.fifo", {{"FifoQueue", "true"}, {"VisibilityTimeout", "5"}});
+  for (int i = 0; i < 3; ++i) {
+    Ok("SendMessage", Send(url, Named("m", i), "G", std::to_string(i)));
+  }
+  json got = Receive(url, {{"MaxNumberOfMessages", 2}});
+  ASSERT_EQ(got.size(), 2u);
+  Advance(5'000);
+  got = Receive(url, {{"MaxNumberOfMessages", 10}});
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0]["Body"], "m0");
+  EXPECT_EQ(got[2]["Body"], "m2");
+}
+
+TEST_F(SqsFifo, ExpiredHandleCannotDelete) {
+  std::string url = CreateQueue("q.fifo", {{"FifoQueue", "true"}, {"VisibilityTimeout", "1"}});
+  Ok("SendMessage", Send(url, "foobar", "g", "d"));
+  json m = Receive(url)[0];
+  Advance(1'000);
+  std::string handle = m["ReceiptHandle"];
+  AwsError e = Err("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", handle}},
+                   "InvalidParameterValueException");
+  EXPECT_EQ(e.message, "Value " + handle +
+                           " for parameter ReceiptHandle is invalid. Reason: The receipt handle "
+                           "has expired.");
+}
+
+TEST_F(SqsFifo, ReceiveRequestAttemptIdReturnsSameBatch) {
+  std::string url = CreateQueue("q.fifo", {{"FifoQueue", "true"}});
+  Ok("SendMessage", Send(url, "m", "g", "d"));
+  json a = Receive(url, {{"ReceiveRequestAttemptId", "try-1"}});
+  json b = Receive(url, {{"ReceiveRequestAttemptId", "try-1"}});
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a, b);
+  EXPECT_TRUE(Receive(url, {{"ReceiveRequestAttemptId", "try-2"}}).empty());
+}
+
+TEST_F(SqsFifo, CreateRules) {
+  Err("CreateQueue", {{"QueueName", "q"}, {"Attributes", {{"DeduplicationScope", "queue"}}}},
+      "InvalidAttributeName");
+  CreateQueue("f.fifo", {{"FifoQueue", "true"}});
+  AwsError e = Err("CreateQueue",
+                   {{"QueueName", "f.fifo"},
+                    {"Attributes", {{"FifoQueue", "true"}, {"ContentBasedDeduplication", "true"}}}},
+                   "QueueNameExists");
+  EXPECT_EQ(e.message,
+            "A queue already exists with the same name and a different value for attribute "
+            "ContentBasedDeduplication");
+}
+
+}  // namespace
+}  // namespace wharf::sqs::testing

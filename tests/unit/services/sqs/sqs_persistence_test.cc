@@ -1,0 +1,95 @@
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "sqs_test_util.h"
+
+namespace wharf::sqs::testing {
+namespace {
+
+class SqsPersistence : public SqsFixture {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           Named("wharf-sqs-test-", ::getpid())
+               .append(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto s = OpenSqliteStore(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    store_ = std::move(s).value();
+    SqsFixture::SetUp();
+  }
+  void TearDown() override {
+    SqsFixture::TearDown();
+    std::filesystem::remove_all(dir_);
+  }
+  // A new engine (and store) on the same directory, as after kill -9 and restart.
+  void Restart() {
+    engine_->Stop();
+    engine_.reset();
+    store_->Close();
+    store_.reset();
+    auto s = OpenSqliteStore(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    store_ = std::move(s).value();
+    StartEngine();
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(SqsPersistence, StateSurvivesRestart) {
+  std::string url = CreateQueue("q", {{"VisibilityTimeout", "60"}});
+  Ok("TagQueue", {{"QueueUrl", url}, {"Tags", {{"k", "v"}}}});
+  std::string fifo = CreateQueue("f.fifo", {{"FifoQueue", "true"}});
+  Ok("SendMessage", {{"QueueUrl", url},
+                     {"MessageBody", "in-flight"},
+                     {"MessageAttributes",
+                      {{"bin", {{"DataType", "Binary"}, {"BinaryValue", json::binary({1, 2})}}}}}});
+  json inflight = Receive(url, {{"MessageAttributeNames", {"All"}}});
+  ASSERT_EQ(inflight.size(), 1u);
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "deleted"}});
+  json deleted = Receive(url);
+  ASSERT_EQ(deleted.size(), 1u);
+  Ok("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", deleted[0]["ReceiptHandle"]}});
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "visible"}});
+  json first = Ok("SendMessage", {{"QueueUrl", fifo},
+                                  {"MessageBody", "f"},
+                                  {"MessageGroupId", "g"},
+                                  {"MessageDeduplicationId", "d"}});
+
+  Restart();
+
+  EXPECT_EQ(Ok("ListQueueTags", {{"QueueUrl", url}})["Tags"], json({{"k", "v"}}));
+  json attrs =
+      Ok("GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", {"All"}}})["Attributes"];
+  EXPECT_EQ(attrs["VisibilityTimeout"], "60");
+  EXPECT_EQ(attrs["ApproximateNumberOfMessages"], "1");
+  EXPECT_EQ(attrs["ApproximateNumberOfMessagesNotVisible"], "1");
+  json got = Receive(url, {{"MaxNumberOfMessages", 10}});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]["Body"], "visible");
+  // The in-flight message comes back after its visibility timeout, attributes intact.
+  Advance(60'000);
+  json back = Receive(url, {{"MessageAttributeNames", {"All"}},
+                            {"AttributeNames", {"All"}},
+                            {"MaxNumberOfMessages", 10}});
+  ASSERT_EQ(back.size(), 2u);
+  bool saw_attrs = false;
+  for (const auto& m : back) {
+    if (m["Body"] == "in-flight") {
+      saw_attrs = m["MessageAttributes"]["bin"]["BinaryValue"] == json::binary({1, 2});
+      EXPECT_EQ(m["Attributes"]["ApproximateReceiveCount"], "2");
+      EXPECT_EQ(m["MD5OfMessageAttributes"], inflight[0]["MD5OfMessageAttributes"]);
+    }
+  }
+  EXPECT_TRUE(saw_attrs);
+  // The FIFO dedup id is remembered across the restart.
+  json again = Ok("SendMessage", {{"QueueUrl", fifo},
+                                  {"MessageBody", "f"},
+                                  {"MessageGroupId", "g"},
+                                  {"MessageDeduplicationId", "d"}});
+  EXPECT_EQ(again["MessageId"], first["MessageId"]);
+}
+
+}  // namespace
+}  // namespace wharf::sqs::testing

@@ -1,0 +1,78 @@
+#include "services/sqs/sqs_util.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "services/sqs/sqs_errors.h"
+
+namespace wharf::sqs {
+namespace {
+
+using json = nlohmann::json;
+
+TEST(SqsMd5, BodyHex) { EXPECT_EQ(Md5Hex("hello"), "5d41402abc4b2a76b9719d911017c592"); }
+
+TEST(SqsMd5, SingleStringAttribute) {
+  json a{{"a", {{"DataType", "String"}, {"StringValue", "x"}}}};
+  EXPECT_EQ(MessageAttributesMd5(a), "a512aac9938034acb0b3c3d965944bf1");
+}
+
+TEST(SqsMd5, MixedAttributes) {
+  json a{{"attr1", {{"DataType", "String"}, {"StringValue", "value1"}}},
+         {"attr2", {{"DataType", "Number"}, {"StringValue", "42"}}},
+         {"bin", {{"DataType", "Binary"}, {"BinaryValue", json::binary({0, 1, 2})}}},
+         {"custom", {{"DataType", "String.custom"}, {"StringValue", "h\xc3\xa9llo"}}}};
+  EXPECT_EQ(MessageAttributesMd5(a), "8ee5e407b3496ffc6e95c37410fba232");
+}
+
+TEST(SqsMd5, TraceHeaderSystemAttribute) {
+  json a{{"AWSTraceHeader",
+          {{"DataType", "String"},
+           {"StringValue",
+            "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;"
+            "Sampled=1"}}}};
+  EXPECT_EQ(MessageAttributesMd5(a), "5ae4d5d7636402d80f4eb6d213245a88");
+}
+
+TEST(SqsUtil, Base64RoundTrip) {
+  for (const std::string& s :
+       std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
+    auto d = Base64Decode(Base64Encode(s));
+    ASSERT_TRUE(d.has_value());
+    EXPECT_EQ(*d, s);
+  }
+  EXPECT_FALSE(Base64Decode("abc").has_value());
+  EXPECT_FALSE(Base64Decode("a!cd").has_value());
+}
+
+TEST(SqsUtil, MessageCharacters) {
+  EXPECT_TRUE(ValidMessageCharacters("hello\t\r\n \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(ValidMessageCharacters(std::string("a\x01", 2)));
+  EXPECT_FALSE(ValidMessageCharacters("\xef\xbf\xbf"));  // U+FFFF
+}
+
+TEST(SqsUtil, UuidShape) {
+  std::string u = NewUuid();
+  ASSERT_EQ(u.size(), 36u);
+  EXPECT_EQ(u[14], '4');
+  EXPECT_NE(u, NewUuid());
+}
+
+TEST(SqsErrors, TableGivesLegacyCodesAndStatus) {
+  AwsError e = QueueDoesNotExist();
+  EXPECT_EQ(e.code, "QueueDoesNotExist");
+  EXPECT_EQ(e.QueryCode(), "AWS.SimpleQueueService.NonExistentQueue");
+  EXPECT_EQ(e.http_status, 400);
+  EXPECT_EQ(Error("PurgeQueueInProgress", "x").http_status, 403);
+  EXPECT_EQ(Error("ReceiptHandleIsInvalid", "x").http_status, 404);
+  EXPECT_EQ(Error("QueueNameExists", "x").QueryCode(), "QueueAlreadyExists");
+  AwsError p = InvalidParameterValue("m");
+  EXPECT_EQ(p.code, "InvalidParameterValueException");
+  EXPECT_EQ(p.QueryCode(), "InvalidParameterValue");
+  EXPECT_EQ(MissingParameter("MessageBody").QueryCode(), "MissingParameter");
+}
+
+}  // namespace
+}  // namespace wharf::sqs
