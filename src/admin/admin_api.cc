@@ -29,7 +29,17 @@ HttpResponse ErrorResponse(int status, std::string code, std::string message) {
   return JsonResponse(status, {{"error", std::move(code)}, {"message", std::move(message)}});
 }
 
+// An engine's admin result: JSON, except that a bare string is a document of its own (the SNS
+// signing certificate, say) and goes out as it is, so certificate fetchers get a real PEM.
 HttpResponse FromResult(const Result<nlohmann::json>& result) {
+  if (result.ok() && result->is_string()) {
+    HttpResponse response;
+    const std::string& text = result->get_ref<const std::string&>();
+    const bool pem = text.rfind("-----BEGIN", 0) == 0;
+    response.headers.emplace_back("Content-Type", pem ? "application/x-pem-file" : "text/plain");
+    response.body = text;
+    return response;
+  }
   if (result.ok()) return JsonResponse(200, *result);
   return ErrorResponse(result.error().http_status, result.error().code, result.error().message);
 }

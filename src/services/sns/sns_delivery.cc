@@ -6,6 +6,9 @@
 #include "services/sns/sns_util.h"
 
 namespace wharf::sns {
+
+// What AWS sends as User-Agent on every HTTP/S delivery.
+constexpr const char* kSnsUserAgent = "Amazon Simple Notification Service Agent";
 namespace {
 
 constexpr size_t kMaxLogPerSubscription = 100;
@@ -258,11 +261,10 @@ void SnsCore::Attempt(std::shared_ptr<Delivery> dv) {
     HttpClientRequest req;
     req.url = s.endpoint;
     req.body = raw ? m.MessageFor(s.protocol) : Envelope(s, m).dump(2);
-    req.headers = {{"x-amz-sns-message-type", "Notification"},
-                   {"x-amz-sns-message-id", m.message_id},
-                   {"x-amz-sns-topic-arn", m.topic_arn},
-                   {"x-amz-sns-subscription-arn", s.arn},
-                   {"Content-Type", policy.content_type}};
+    req.headers = {
+        {"User-Agent", kSnsUserAgent},          {"x-amz-sns-message-type", "Notification"},
+        {"x-amz-sns-message-id", m.message_id}, {"x-amz-sns-topic-arn", m.topic_arn},
+        {"x-amz-sns-subscription-arn", s.arn},  {"Content-Type", policy.content_type}};
     if (raw) req.headers.emplace_back("x-amz-sns-rawdelivery", "true");
     lock.unlock();
     return http_->Send(std::move(req), [this, dv, policy](Result<HttpResponse> r) {
@@ -377,7 +379,8 @@ void SnsCore::SendConfirmation(const Subscription& s, const std::string& host,
   HttpClientRequest req;
   req.url = s.endpoint;
   req.body = env.dump(2);
-  req.headers = {{"x-amz-sns-message-type", type},
+  req.headers = {{"User-Agent", kSnsUserAgent},
+                 {"x-amz-sns-message-type", type},
                  {"x-amz-sns-message-id", env["MessageId"].get<std::string>()},
                  {"x-amz-sns-topic-arn", s.topic_arn},
                  {"Content-Type", "text/plain; charset=UTF-8"}};
