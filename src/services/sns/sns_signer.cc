@@ -101,6 +101,22 @@ Result<std::unique_ptr<Signer>> Signer::LoadOrCreate(Store& store) {
 }
 
 std::string Signer::Sign(std::string_view canonical, int version) const {
+  constexpr size_t kCacheEntries = 64;
+  std::string key = std::to_string(version) + '\n';
+  key.append(canonical);
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second;
+  }
+  std::string sig = SignUncached(canonical, version);
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() >= kCacheEntries) cache_.clear();
+  cache_.emplace(std::move(key), sig);
+  return sig;
+}
+
+std::string Signer::SignUncached(std::string_view canonical, int version) const {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   const EVP_MD* md = version == 2 ? EVP_sha256() : EVP_sha1();
   std::string sig;

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "wharf/core/result.h"
 #include "wharf/storage/store.h"
@@ -35,6 +37,11 @@ class Signer {
   struct Key;
   std::unique_ptr<Key> key_;
   std::string key_pem_, cert_pem_, cert_id_;
+  // Recent signatures by version + canonical string: a fan-out signs the same envelope for every
+  // subscriber, and an RSA signature costs about a millisecond. Bounded; cleared when full.
+  std::string SignUncached(std::string_view canonical, int version) const;
+  mutable std::mutex cache_mu_;
+  mutable std::unordered_map<std::string, std::string> cache_;
 };
 
 // The canonical string AWS signs (§5.5): "name\nvalue\n" for each present field in AWS's order
