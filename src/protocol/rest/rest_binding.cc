@@ -9,6 +9,7 @@
 
 #include "protocol/base64.h"
 #include "protocol/query/xml_shape.h"
+#include "protocol/shapes.h"
 #include "protocol/timestamp.h"
 #include "protocol/validate.h"
 
@@ -174,6 +175,20 @@ Status BindRequestMembers(const ServiceModel& model, const json& input_shape,
     }
   }
   return OkStatus();
+}
+
+Result<DecodedCall> DecodeMatchedCall(const ServiceModel& model, const RouteMatch& match,
+                                      const QueryList& query, const HttpRequest& request,
+                                      const BodyDecoder& decode_body) {
+  DecodedCall call;
+  call.operation = match.operation;
+  call.input = json::object();
+  if (const json* shape = InputShape(model, *match.definition)) {
+    WHARF_RETURN_IF_ERROR(decode_body(*shape, request.body, call.input));
+    WHARF_RETURN_IF_ERROR(BindRequestMembers(model, *shape, match, query, request, call.input));
+  }
+  WHARF_RETURN_IF_ERROR(ValidateInput(model, call.operation, call.input));
+  return call;
 }
 
 json BindResponseMembers(const ServiceModel& model, const json& output_shape, const json& output,

@@ -3,6 +3,7 @@
 // Shared by the rest-json and rest-xml codecs. Pure functions, thread-safe.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "protocol/rest/operation_matcher.h"
 #include "wharf/core/result.h"
 #include "wharf/http/message.h"
+#include "wharf/protocol/codec.h"
 #include "wharf/protocol/model.h"
 
 namespace wharf::rest {
@@ -30,6 +32,16 @@ Result<nlohmann::json> ParseScalarText(const query::ShapeRef& r, std::string_vie
 Status BindRequestMembers(const ServiceModel& model, const nlohmann::json& input_shape,
                           const RouteMatch& match, const QueryList& query,
                           const HttpRequest& request, nlohmann::json& input);
+
+// Decodes a request body of one protocol (JSON, XML...) into `input` per `input_shape`.
+using BodyDecoder = std::function<Status(const nlohmann::json& input_shape, const std::string& body,
+                                         nlohmann::json& input)>;
+
+// The call for a matched route: the body read by `decode_body`, then the members bound to the
+// URI, query string and headers, then the model's validation. REQUIRES: match.operation set.
+Result<DecodedCall> DecodeMatchedCall(const ServiceModel& model, const RouteMatch& match,
+                                      const QueryList& query, const HttpRequest& request,
+                                      const BodyDecoder& decode_body);
 
 // Writes the members of `output_shape` bound to headers, header-prefix maps or the status code
 // into `response`, and returns `output` without them (what belongs in the body).

@@ -32,16 +32,10 @@ class RestJsonCodec final : public Codec {
       return AwsError::Client("UnknownOperationException",
                               "No operation matches " + request.method + " " + request.path, 404);
     }
-    DecodedCall call;
-    call.operation = match.operation;
-    call.input = json::object();
-    if (const json* shape = InputShape(model_, *match.definition)) {
-      WHARF_RETURN_IF_ERROR(DecodeBody(*shape, request.body, call.input));
-      WHARF_RETURN_IF_ERROR(
-          rest::BindRequestMembers(model_, *shape, match, query, request, call.input));
-    }
-    WHARF_RETURN_IF_ERROR(ValidateInput(model_, call.operation, call.input));
-    return call;
+    return rest::DecodeMatchedCall(model_, match, query, request,
+                                   [this](const json& shape, const std::string& body, json& input) {
+                                     return DecodeBody(shape, body, input);
+                                   });
   }
 
   HttpResponse EncodeOutput(const std::string& operation, const json& output,
