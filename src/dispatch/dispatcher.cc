@@ -7,10 +7,10 @@
 
 #include "dispatch/error_envelope.h"
 #include "dispatch/http_util.h"
-#include "dispatch/request_id.h"
 #include "dispatch/request_log.h"
 #include "dispatch/router.h"
 #include "dispatch/sigv4.h"
+#include "wharf/core/ids.h"
 
 namespace wharf::dispatch {
 namespace {
@@ -107,7 +107,7 @@ void Dispatcher::Handle(HttpRequest request, Respond respond) {
       admin_(request, [exchange](HttpResponse response) { exchange->Send(std::move(response)); });
       return;
     }
-    ctx.request_id = NewRequestId();
+    ctx.request_id = NewUuid();
     ctx.account = route.account;
     ctx.region = route.region;
     ctx.host = std::string(FindHeader(request.headers, "host"));

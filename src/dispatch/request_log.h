@@ -1,5 +1,7 @@
 // Logging set-up and the one log line per request. spdlog underneath; lines go to stderr as
-// text or (--log-json) one JSON object per line. Thread-safe after InitLogging.
+// text or (--log-json) one JSON object per line. Request lines are buffered and written at
+// least once a second (at once for warnings and errors); other lines are written at once.
+// spdlog::shutdown() flushes everything. Thread-safe after InitLogging.
 #pragma once
 
 #include <string_view>

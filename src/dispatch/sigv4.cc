@@ -3,7 +3,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <charconv>
@@ -12,28 +11,14 @@
 #include <vector>
 
 #include "dispatch/http_util.h"
+#include "wharf/core/digest.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf::dispatch {
 namespace {
 
 constexpr int64_t kMaxSkewMs = 15 * 60 * 1000;
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
-std::string Hex(const unsigned char* data, size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(size * 2, '0');
-  for (size_t i = 0; i < size; ++i) {
-    out[2 * i] = kHex[data[i] >> 4];
-    out[2 * i + 1] = kHex[data[i] & 0xF];
-  }
-  return out;
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return Hex(digest, sizeof(digest));
-}
 
 std::string Hmac(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -283,7 +268,7 @@ std::string ComputeSignature(std::string_view secret, const SigV4Params& params,
   key = Hmac(key, params.service);
   key = Hmac(key, "aws4_request");
   std::string signature = Hmac(key, string_to_sign);
-  return Hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
+  return HexEncode(signature);
 }
 
 Status VerifySigV4(const HttpRequest& request, const Route& route,

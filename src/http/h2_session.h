@@ -1,5 +1,5 @@
 // A cleartext HTTP/2 connection (prior knowledge) served with an nghttp2 server session driven
-// by Asio reads and writes. One HttpRequest per stream. All state lives on the socket's strand.
+// by Asio reads and writes. One HttpRequest per stream. All state lives on the socket's loop (one thread).
 // Internal to src/http.
 #pragma once
 
@@ -26,11 +26,11 @@ class H2Session : public Connection {
             std::string initial, std::string remote);
   ~H2Session() override;
 
-  // Registers the connection, sends SETTINGS and starts reading. Call once, on the strand.
+  // Registers the connection, sends SETTINGS and starts reading. Call once, on the socket's loop.
   void Start();
   void Close() override;
 
-  // Called on the strand by Respond and by H2Sink.
+  // Called on the socket's loop by Respond and by H2Sink.
   void OnResponse(int32_t stream_id, HttpResponse response);
   void OnSinkWrite(int32_t stream_id, std::string chunk);
   void OnSinkFinish(int32_t stream_id);

@@ -1,6 +1,6 @@
 // One accepted TCP connection: detects the HTTP/2 prior-knowledge preface (and hands the
 // socket to an H2Session), otherwise serves HTTP/1.0 and HTTP/1.1 with keep-alive and
-// pipelining. All state lives on the socket's strand. Internal to src/http.
+// pipelining. All state lives on the socket's loop (one thread). Internal to src/http.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -24,7 +24,7 @@ class Http1Sink;
 
 class Http1Session : public Connection {
  public:
-  // REQUIRES: `socket` is open and its executor is a strand.
+  // REQUIRES: `socket` is open and it belongs to one of the server's single-threaded loops.
   Http1Session(std::shared_ptr<ServerCore> core, boost::asio::ip::tcp::socket socket);
   ~Http1Session() override;
 
@@ -32,7 +32,7 @@ class Http1Session : public Connection {
   void Start();
   void Close() override;
 
-  // Called on the strand by Respond and by Http1Sink.
+  // Called on the socket's loop by Respond and by Http1Sink.
   void OnResponse(uint64_t seq, HttpResponse response);
   void OnSinkWrite(uint64_t seq, std::string chunk);
   void OnSinkFinish(uint64_t seq);

@@ -1,5 +1,6 @@
 #include "wharf/http/server.h"
 
+#include <pthread.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -7,10 +8,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/strand.hpp>
 #include <mutex>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -25,13 +23,14 @@ using http_internal::ServerCore;
 using tcp = net::ip::tcp;
 
 struct HttpServer::Impl {
-  explicit Impl(std::shared_ptr<ServerCore> c)
-      : core(std::move(c)),
-        acceptor(net::make_strand(core->ioc)),
-        work(net::make_work_guard(core->ioc)) {}
+  explicit Impl(std::shared_ptr<ServerCore> c) : core(std::move(c)), acceptor(*core->loops[0]) {
+    for (auto& loop : core->loops) work.push_back(net::make_work_guard(*loop));
+  }
 
+  // Accepts on loop 0; each new socket belongs to the next loop in turn and its session starts
+  // there.
   void Accept() {
-    acceptor.async_accept(net::make_strand(core->ioc), [this](error_code ec, tcp::socket socket) {
+    acceptor.async_accept(core->NextLoop(), [this](error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
       if (!ec) OnAccept(std::move(socket));
       Accept();
@@ -46,25 +45,49 @@ struct HttpServer::Impl {
     }
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
+    auto loop = socket.get_executor();
     auto session = std::make_shared<http_internal::Http1Session>(core, std::move(socket));
-    session->Start();
+    net::post(loop, [session] { session->Start(); });
   }
 
   std::shared_ptr<ServerCore> core;
   tcp::acceptor acceptor;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work;
   std::vector<std::thread> threads;
   uint16_t port = 0;
   std::mutex stop_mu;
   bool stopped = false;
 };
 
+namespace {
+
+constexpr int kMaxHandlersBeforeIdle = 64;
+
+// Runs `loop` until it is stopped, calling the options' hooks (see HttpServerOptions).
+void RunLoop(net::io_context& loop, const HttpServerOptions& options) {
+  if (options.on_thread_start) options.on_thread_start();
+  if (!options.on_idle) {
+    loop.run();
+    return;
+  }
+  while (loop.run_one() > 0) {  // blocks until a handler is ready; 0 once stopped
+    for (int ran = 1; ran < kMaxHandlersBeforeIdle && loop.poll_one() > 0; ++ran) {
+    }
+    options.on_idle();
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
                                                       RequestHandler handler) {
-  auto core = std::make_shared<ServerCore>(options, std::move(handler));
+  int threads = options.threads > 0
+                    ? options.threads
+                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  auto core = std::make_shared<ServerCore>(options, std::move(handler), threads);
   auto impl = std::make_unique<Impl>(core);
   error_code ec;
-  tcp::resolver resolver(core->ioc);
+  tcp::resolver resolver(*core->loops[0]);
   auto results = resolver.resolve(options.host, std::to_string(options.port),
                                   tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || results.empty()) {
@@ -82,11 +105,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   }
   impl->port = impl->acceptor.local_endpoint(ec).port();
   impl->Accept();
-  int threads = options.threads > 0
-                    ? options.threads
-                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  for (int i = 0; i < threads; ++i) {
-    impl->threads.emplace_back([c = core] { c->ioc.run(); });
+  for (auto& loop : core->loops) {
+    impl->threads.emplace_back([c = core, l = loop.get()] { RunLoop(*l, c->options); });
   }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
@@ -116,13 +136,15 @@ void HttpServer::Stop() {
   impl_->core->CloseAll();
   impl_->core->WaitNoConnections(std::chrono::seconds(2));
   impl_->core->stopped.store(true);
-  impl_->work.reset();
-  impl_->core->ioc.stop();
+  impl_->work.clear();
+  for (auto& loop : impl_->core->loops) loop->stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
   // Run what the closes left queued so closed connections are freed now.
-  impl_->core->ioc.restart();
-  impl_->core->ioc.poll();
+  for (auto& loop : impl_->core->loops) {
+    loop->restart();
+    loop->poll();
+  }
 }
 
 size_t HttpServer::ConnectionCount() const {
@@ -133,14 +155,26 @@ size_t HttpServer::InFlightCount() const {
   return static_cast<size_t>(std::max<int64_t>(0, impl_->core->in_flight.load()));
 }
 
+namespace {
+sigset_t TerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+}  // namespace
+
+void BlockTerminationSignals() {
+  const sigset_t set = TerminationSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
 int WaitForTerminationSignal() {
-  net::io_context ioc;
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  const sigset_t set = TerminationSignals();
   int received = 0;
-  signals.async_wait([&received](error_code ec, int signal) {
-    if (!ec) received = signal;
-  });
-  ioc.run();
+  while (sigwait(&set, &received) != 0) {
+  }
   return received;
 }
 

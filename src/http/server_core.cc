@@ -1,8 +1,20 @@
 #include "http/server_core.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace wharf::http_internal {
+
+ServerCore::ServerCore(HttpServerOptions opts, RequestHandler h, int loop_count)
+    : options(std::move(opts)), handler(std::move(h)) {
+  for (int i = 0; i < std::max(1, loop_count); ++i) {
+    loops.push_back(std::make_unique<boost::asio::io_context>(1));
+  }
+}
+
+boost::asio::io_context& ServerCore::NextLoop() {
+  return *loops[next_loop_.fetch_add(1, std::memory_order_relaxed) % loops.size()];
+}
 
 void ServerCore::EndRequest() {
   if (in_flight.fetch_sub(1) == 1 && waiting_.load()) {

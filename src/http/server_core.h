@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "wharf/http/message.h"
 #include "wharf/http/server.h"
@@ -20,10 +21,14 @@ class Connection;
 // Owned jointly by the server and its connections, so that the io_context outlives every
 // connection and every Respond callback that still refers to one. Thread-safe.
 struct ServerCore {
-  ServerCore(HttpServerOptions opts, RequestHandler h)
-      : options(std::move(opts)), handler(std::move(h)) {}
+  // Makes `loop_count` event loops (at least one).
+  ServerCore(HttpServerOptions opts, RequestHandler h, int loop_count);
 
-  boost::asio::io_context ioc;
+  // One single-threaded event loop per I/O thread. A connection lives on one loop for its
+  // whole life, so its state needs no lock; other threads reach it only by posting.
+  std::vector<std::unique_ptr<boost::asio::io_context>> loops;
+  // The loop for the next accepted connection (round robin).
+  boost::asio::io_context& NextLoop();
   const HttpServerOptions options;
   const RequestHandler handler;
 
@@ -45,6 +50,7 @@ struct ServerCore {
   std::atomic<bool> stopped{false};
 
  private:
+  std::atomic<uint64_t> next_loop_{0};
   std::atomic<bool> waiting_{false};
   std::mutex mu_;
   std::condition_variable cv_;
@@ -67,7 +73,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   virtual void Close() = 0;
 
  protected:
-  // Leaves the registry and the connection count. Idempotent; call on the strand when closing.
+  // Leaves the registry and the connection count. Idempotent; call on the connection's loop when
+  // closing.
   void Release() {
     if (released_) return;
     released_ = true;

@@ -51,6 +51,7 @@ std::unique_ptr<Codec> CodecFor(Protocol protocol, std::string_view service) {
 }
 
 int Run(int argc, char** argv) {
+  BlockTerminationSignals();  // before any thread starts: an early SIGTERM then waits for us
   Result<Config> parsed = ParseConfig(argc, argv, app::Environment());
   if (!parsed.ok()) {
     if (parsed.error().code == "Help") {
@@ -118,6 +119,10 @@ int Run(int argc, char** argv) {
   options.max_header_bytes = config.max_header_bytes;
   options.idle_timeout_seconds = config.idle_timeout_seconds;
   options.max_connections = config.max_connections;
+  // Requests' writes are committed by the I/O thread that served them, once per batch of ready
+  // requests (group commit without a thread hand-off).
+  options.on_thread_start = [&store] { store->CommitOnIdle(); };
+  options.on_idle = [&store] { store->CommitQueued(); };
   auto server = HttpServer::Start(options, dispatcher.AsHandler());
   if (!server.ok()) {
     shutdown();

@@ -23,6 +23,8 @@ class MemoryStore final : public Store {
     }
     done(OkStatus());
   }
+  void CommitOnIdle() override {}
+  void CommitQueued() override {}
   void Flush() override {}
   void Close() override { closed_ = true; }
   bool IsPersistent() const override { return false; }

@@ -1,10 +1,13 @@
-// The SQLite Store: one writer connection on a writer thread that commits everything queued
-// in one transaction (group commit), a pool of reader connections used on callers' threads.
+// The SQLite Store: one writer connection that commits everything queued in one transaction
+// (group commit), a pool of reader connections used on callers' threads. Commits run either on
+// the writer thread or on an event-loop thread that calls CommitQueued at its idle points (see
+// CommitOnIdle); the `committing_` flag makes sure only one thread commits at a time.
 //
 // Durability: WAL mode with synchronous=NORMAL. A commit is in the WAL file (the OS page cache)
 // before any `done` runs, so it survives kill -9 of the process; only an OS crash or power loss
 // can lose the last commits (never corrupting the database), since the WAL is fsynced at
 // checkpoints rather than at every commit.
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <filesystem>
@@ -25,6 +28,14 @@ using sqlite::StmtPtr;
 // "wharf" in PRAGMA application_id marks our databases.
 constexpr int32_t kApplicationId = 0x77686172;  // 'whar'
 constexpr size_t kMaxCachedStatements = 512;
+// A CommitQueued caller commits at most this many groups before leaving the rest to the writer.
+constexpr int kMaxCallerRounds = 4;
+// How long writes made on an event loop may wait for its CommitQueued before the writer takes
+// them.
+constexpr auto kLoopGrace = std::chrono::milliseconds(100);
+
+// Set on threads that called CommitOnIdle.
+thread_local bool t_commits_on_idle = false;
 
 struct PendingWrite {
   std::vector<SqlStatement> statements;
@@ -76,16 +87,35 @@ class SqliteStore final : public Store {
       if (!closed_) {
         queue_.push_back(PendingWrite{std::move(statements), std::move(done)});
         ++submitted_;
-        if (writer_idle_) work_cv_.notify_one();
+        if (!t_commits_on_idle) WakeWriterLocked();
         return;
       }
     }
     done(AwsError::ServiceUnavailable("the store is closed"));
   }
 
+  void CommitOnIdle() override {
+    t_commits_on_idle = true;
+    std::lock_guard lock(mu_);
+    loops_ = true;
+    work_cv_.notify_one();  // the writer switches to waking every kLoopGrace
+  }
+
+  void CommitQueued() override {
+    std::unique_lock lock(mu_);
+    if (committing_ || queue_.empty()) return;
+    committing_ = true;
+    for (int round = 0; round < kMaxCallerRounds && !queue_.empty(); ++round) {
+      CommitQueuedLocked(lock);
+    }
+    committing_ = false;
+    if (!queue_.empty()) WakeWriterLocked();
+  }
+
   void Flush() override {
     std::unique_lock lock(mu_);
     const uint64_t target = submitted_;
+    if (completed_ < target) WakeWriterLocked();
     drained_cv_.wait(lock, [&] { return completed_ >= target; });
   }
 
@@ -102,6 +132,14 @@ class SqliteStore final : public Store {
   bool IsPersistent() const override { return true; }
 
  private:
+  // Takes the whole queue, commits it with `lock` released, runs the `done` callbacks and
+  // re-locks. REQUIRES: `lock` holds mu_ and this thread set committing_.
+  void CommitQueuedLocked(std::unique_lock<std::mutex>& lock);
+  // Asks the writer thread to commit what is queued. REQUIRES: mu_ held.
+  void WakeWriterLocked() {
+    writer_wanted_ = true;
+    if (writer_idle_) work_cv_.notify_one();
+  }
   void WriterLoop();
   void CommitGroup(std::vector<PendingWrite>& group);
   // Runs one statement on the writer connection. Returns the SQLite result code.
@@ -126,9 +164,15 @@ class SqliteStore final : public Store {
   std::condition_variable work_cv_;
   std::condition_variable drained_cv_;
   std::vector<PendingWrite> queue_;
+  std::vector<PendingWrite> group_;  // the group being committed; used by the committing thread
   uint64_t submitted_ = 0;
   uint64_t completed_ = 0;
   bool writer_idle_ = false;
+  bool committing_ = false;     // a thread (the writer or a loop in CommitQueued) commits
+  bool writer_wanted_ = false;  // the writer should commit the queue (a Write, or left-overs)
+  // Some thread called CommitOnIdle: the writer then also wakes every kLoopGrace to commit what
+  // loops queued and left (their writes do not wake it).
+  bool loops_ = false;
   bool closed_ = false;
   std::mutex close_mu_;
   std::thread writer_;
@@ -137,27 +181,46 @@ class SqliteStore final : public Store {
   std::vector<DbPtr> readers_;
 };
 
+void SqliteStore::CommitQueuedLocked(std::unique_lock<std::mutex>& lock) {
+  group_.swap(queue_);
+  lock.unlock();
+  CommitGroup(group_);
+  for (size_t i = 0; i < group_.size(); ++i) {
+    if (group_[i].done) group_[i].done(std::move(results_[i]));
+  }
+  const size_t n = group_.size();
+  group_.clear();
+  lock.lock();
+  completed_ += n;
+  drained_cv_.notify_all();
+}
+
 void SqliteStore::WriterLoop() {
-  std::vector<PendingWrite> group;
   std::unique_lock lock(mu_);
   for (;;) {
-    while (queue_.empty() && !closed_) {
-      writer_idle_ = true;
-      work_cv_.wait(lock);
-      writer_idle_ = false;
+    writer_idle_ = true;
+    while (!closed_ && (committing_ || !writer_wanted_)) {
+      if (!loops_) {
+        work_cv_.wait(lock);
+      } else if (work_cv_.wait_for(lock, kLoopGrace) == std::cv_status::timeout && !committing_ &&
+                 !queue_.empty()) {
+        writer_wanted_ = true;  // writes a loop left uncommitted
+      }
     }
-    if (queue_.empty()) return;  // closed and drained
-    group.swap(queue_);
-    lock.unlock();
-    CommitGroup(group);
-    for (size_t i = 0; i < group.size(); ++i) {
-      if (group[i].done) group[i].done(std::move(results_[i]));
+    writer_idle_ = false;
+    if (committing_) {  // closing while a caller still commits: let it finish
+      work_cv_.wait_for(lock, std::chrono::milliseconds(1));
+      continue;
     }
-    const size_t n = group.size();
-    group.clear();
-    lock.lock();
-    completed_ += n;
-    drained_cv_.notify_all();
+    writer_wanted_ = false;
+    if (queue_.empty()) {
+      if (closed_) return;  // closed and drained
+      continue;
+    }
+    committing_ = true;
+    CommitQueuedLocked(lock);
+    committing_ = false;
+    if (!queue_.empty()) writer_wanted_ = true;  // written during the commit (by a `done`, say)
   }
 }
 

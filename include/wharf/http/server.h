@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,12 @@ struct HttpServerOptions {
   uint32_t max_header_bytes = 64 * 1024;       // larger header blocks get 431 (HTTP/2: per stream)
   int idle_timeout_seconds = 75;  // a connection with nothing in flight closes after this long
   int max_connections = 20000;    // connections beyond this are closed at accept
+  // Called once on each I/O thread before it serves anything.
+  std::function<void()> on_thread_start;
+  // Called on an I/O thread each time it has run the handlers that were ready (at most 64 in a
+  // row) and before it waits for more: where work gathered from many requests is finished in
+  // one go (committing their writes, say).
+  std::function<void()> on_idle;
 };
 
 // A running server. All methods are thread-safe.
@@ -69,7 +76,13 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Blocks the calling thread until the process receives SIGINT or SIGTERM; returns the signal.
+// Blocks SIGINT and SIGTERM in the calling thread and in every thread it starts afterwards, so
+// that they stay pending for WaitForTerminationSignal instead of killing the process. Call at
+// the start of main, before any thread exists.
+void BlockTerminationSignals();
+
+// Waits until SIGINT or SIGTERM is pending (sent before or during the call) and returns it.
+// REQUIRES: BlockTerminationSignals() was called.
 int WaitForTerminationSignal();
 
 }  // namespace wharf

@@ -65,6 +65,18 @@ class Store {
   // `done` must be short, must not throw, and must not call Flush or Close. After Close,
   // `done` runs at once with an error. Thread-safe.
   virtual void Write(std::vector<SqlStatement> statements, std::function<void(Status)> done) = 0;
+  // Declares that the calling thread (an event loop) calls CommitQueued() each time it runs out
+  // of ready work. Writes made on such a thread do not wake the writer thread: the loop commits
+  // them itself at its next idle point, together with everything else queued by then. This
+  // saves two thread hand-offs per request. Writes that no loop commits are still committed by
+  // the writer thread within ~100 ms. Thread-safe.
+  virtual void CommitOnIdle() = 0;
+  // Commits everything queued on the calling thread and runs the `done` callbacks there, unless
+  // another thread is committing: that thread then takes these writes too, and this call
+  // returns at once. It keeps committing while new writes arrive, for a few rounds at most;
+  // then the writer thread takes over. Never waits for another commit. Call with no lock held
+  // that a `done` callback might take. Thread-safe.
+  virtual void CommitQueued() = 0;
   // Blocks until everything queued so far is committed and its `done` has run.
   virtual void Flush() = 0;
   // Flushes and stops the writer; later writes fail (Read still works). Idempotent.

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "protocol/base64.h"
+#include "wharf/core/encoding.h"
 #include "protocol/shapes.h"
 #include "protocol/validate.h"
 

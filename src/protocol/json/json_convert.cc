@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "protocol/base64.h"
+#include "wharf/core/encoding.h"
 #include "protocol/shapes.h"
 #include "protocol/timestamp.h"
 #include "protocol/validate.h"

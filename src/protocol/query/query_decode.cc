@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "protocol/base64.h"
+#include "wharf/core/encoding.h"
 #include "protocol/timestamp.h"
 
 namespace wharf::query {

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "protocol/base64.h"
+#include "wharf/core/encoding.h"
 #include "protocol/timestamp.h"
 
 namespace wharf::query {

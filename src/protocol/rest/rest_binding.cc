@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "protocol/base64.h"
+#include "wharf/core/encoding.h"
 #include "protocol/query/xml_shape.h"
 #include "protocol/shapes.h"
 #include "protocol/timestamp.h"

@@ -1,4 +1,5 @@
-// Small helpers for the SNS engine: ARNs, errors, encodings, ids, time. Thread-safe.
+// Small helpers for the SNS engine: ARNs, errors, time, paging (digests, base64 and ids come
+// from wharf/core). Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "wharf/core/digest.h"
+#include "wharf/core/encoding.h"
+#include "wharf/core/ids.h"
 #include "wharf/core/result.h"
 
 namespace wharf::sns {
@@ -25,13 +29,6 @@ struct Arn {
 };
 // Fails with "Invalid parameter: <param> Reason: An ARN must have at least 6 elements, not N".
 Result<Arn> ParseArn(std::string_view arn, std::string_view param);
-
-// Lower-case hex / base64 encodings and digests.
-std::string Sha256Hex(std::string_view data);
-std::string Base64Encode(std::string_view bytes);
-std::optional<std::string> Base64Decode(std::string_view text);
-std::string RandomHex(size_t bytes);
-std::string NewUuid();
 
 // ISO-8601 UTC with milliseconds, "2026-11-28T05:54:06.655Z".
 std::string IsoMillis(int64_t epoch_ms);

@@ -1,5 +1,6 @@
-// Hashes, encodings and checks SQS needs: MD5s exactly as the SDKs verify them (§5.1), SHA-256
-// for content-based deduplication, base64, UUIDs, body character rules. Thread-safe.
+// Checks and hashes SQS needs beyond the shared ones (digests, base64 and ids come from
+// wharf/core): the message-attribute MD5 exactly as the SDKs verify it (§5.1), body character
+// rules, FIFO token rules. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -8,21 +9,15 @@
 #include <string>
 #include <string_view>
 
-namespace wharf::sqs {
+#include "wharf/core/digest.h"
+#include "wharf/core/encoding.h"
+#include "wharf/core/ids.h"
 
-std::string Md5Hex(std::string_view data);
-std::string Sha256Hex(std::string_view data);
+namespace wharf::sqs {
 
 // MD5 of a MessageAttributeValue map ({"name": {"DataType", "StringValue"|"BinaryValue"}}),
 // names in ascending byte order, binary values as json binary. Empty string for an empty map.
 std::string MessageAttributesMd5(const nlohmann::json& attributes);
-
-std::string Base64Encode(std::string_view bytes);
-// Empty optional when `text` is not valid (padded) base64.
-std::optional<std::string> Base64Decode(std::string_view text);
-
-// A random lower-case hyphenated UUID v4.
-std::string NewUuid();
 
 // True when `body` (UTF-8) holds only #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF.
 bool ValidMessageCharacters(std::string_view body);

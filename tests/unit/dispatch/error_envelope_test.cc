@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "dispatch/http_util.h"
-#include "dispatch/request_id.h"
 #include "dispatch/request_log.h"
 
 namespace wharf::dispatch {
@@ -47,16 +46,6 @@ TEST(ErrorEnvelopeTest, NotImplementedPerProtocol) {
   EXPECT_EQ(NotImplementedError(Protocol::kJson, "swf", "X").code, "UnknownOperationException");
   EXPECT_EQ(NotImplementedError(Protocol::kRestJson, "apigateway", "").http_status, 501);
   EXPECT_EQ(NotImplementedError(Protocol::kRestXml, "s3", "").code, "NotImplemented");
-}
-
-TEST(RequestIdTest, UuidV4Shape) {
-  std::string a = NewRequestId();
-  std::string b = NewRequestId();
-  EXPECT_NE(a, b);
-  ASSERT_EQ(a.size(), 36u);
-  EXPECT_EQ(a[8], '-');
-  EXPECT_EQ(a[14], '4');
-  EXPECT_NE(std::string("89ab").find(a[19]), std::string::npos);
 }
 
 TEST(RequestLogTest, JsonEscape) {

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "protocol/base64.h"
+#include "wharf/core/encoding.h"
 #include "wharf/protocol/codec.h"
 #include "wharf/protocol/model.h"
 

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "protocol/base64.h"
+#include "wharf/core/encoding.h"
 #include "protocol/shapes.h"
 #include "protocol/timestamp.h"
 

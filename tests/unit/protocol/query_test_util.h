@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "protocol/base64.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf::testing {
 

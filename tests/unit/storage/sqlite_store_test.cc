@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <thread>
 #include <vector>
@@ -106,6 +107,46 @@ TEST_F(SqliteStoreTest, WritesAreVisibleAfterDoneAndAfterReopen) {
   }
   auto store = OpenOrDie(dir_);
   EXPECT_EQ(CountRows(*store, "SELECT value FROM items WHERE name = 'a'"), 7);
+}
+
+TEST_F(SqliteStoreTest, LoopThreadCommitsItsOwnWritesWhenIdle) {
+  auto store = OpenOrDie(dir_);
+  ASSERT_TRUE(store->Migrate("sqs", kSchemaV1).ok());
+  std::thread loop([&] {
+    store->CommitOnIdle();
+    std::vector<std::thread::id> ran_on;
+    for (int i = 0; i < 3; ++i) {
+      store->Write({SqlStatement{kInsert, {"k" + std::to_string(i), int64_t{i}}}}, [&](Status s) {
+        EXPECT_TRUE(s.ok());
+        ran_on.push_back(std::this_thread::get_id());
+      });
+    }
+    EXPECT_TRUE(ran_on.empty());  // queued, not handed to the writer thread
+    store->CommitQueued();        // the loop's idle point: one group, done runs here
+    ASSERT_EQ(ran_on.size(), 3u);
+    for (auto id : ran_on) EXPECT_EQ(id, std::this_thread::get_id());
+  });
+  loop.join();
+  EXPECT_EQ(CountRows(*store, "SELECT count(*) FROM items"), 3);
+}
+
+TEST_F(SqliteStoreTest, WritesALoopLeavesUncommittedAreCommittedByTheWriter) {
+  auto store = OpenOrDie(dir_);
+  ASSERT_TRUE(store->Migrate("sqs", kSchemaV1).ok());
+  std::promise<std::thread::id> done_on;
+  std::thread loop([&] {
+    store->CommitOnIdle();
+    store->Write({SqlStatement{kInsert, {std::string("late"), int64_t{1}}}}, [&](Status s) {
+      EXPECT_TRUE(s.ok());
+      done_on.set_value(std::this_thread::get_id());
+    });
+  });
+  const std::thread::id loop_id = loop.get_id();
+  loop.join();
+  auto future = done_on.get_future();
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_NE(future.get(), loop_id);
+  EXPECT_EQ(CountRows(*store, "SELECT count(*) FROM items"), 1);
 }
 
 TEST_F(SqliteStoreTest, ValuesRoundTrip) {

@@ -36,28 +36,10 @@ TEST(SqsMd5, TraceHeaderSystemAttribute) {
   EXPECT_EQ(MessageAttributesMd5(a), "5ae4d5d7636402d80f4eb6d213245a88");
 }
 
-TEST(SqsUtil, Base64RoundTrip) {
-  for (const std::string& s :
-       std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
-    auto d = Base64Decode(Base64Encode(s));
-    ASSERT_TRUE(d.has_value());
-    EXPECT_EQ(*d, s);
-  }
-  EXPECT_FALSE(Base64Decode("abc").has_value());
-  EXPECT_FALSE(Base64Decode("a!cd").has_value());
-}
-
 TEST(SqsUtil, MessageCharacters) {
   EXPECT_TRUE(ValidMessageCharacters("hello\t\r\n \xf0\x9f\x98\x80"));
   EXPECT_FALSE(ValidMessageCharacters(std::string("a\x01", 2)));
   EXPECT_FALSE(ValidMessageCharacters("\xef\xbf\xbf"));  // U+FFFF
-}
-
-TEST(SqsUtil, UuidShape) {
-  std::string u = NewUuid();
-  ASSERT_EQ(u.size(), 36u);
-  EXPECT_EQ(u[14], '4');
-  EXPECT_NE(u, NewUuid());
 }
 
 TEST(SqsErrors, TableGivesLegacyCodesAndStatus) {

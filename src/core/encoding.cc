@@ -1,4 +1,4 @@
-#include "protocol/base64.h"
+#include "wharf/core/encoding.h"
 
 #include <array>
 #include <cstdint>
@@ -67,6 +67,17 @@ std::optional<std::string> Base64Decode(std::string_view text) {
     }
   }
   if (symbols % 4 == 1) return std::nullopt;
+  return out;
+}
+
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(bytes.size() * 2, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const auto b = static_cast<uint8_t>(bytes[i]);
+    out[2 * i] = kHex[b >> 4];
+    out[2 * i + 1] = kHex[b & 15];
+  }
   return out;
 }
 

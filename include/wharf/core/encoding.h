@@ -1,4 +1,5 @@
-// Standard base64 (RFC 4648, with padding), as AWS uses for blobs in JSON, query and XML.
+// Byte encodings: standard base64 (RFC 4648, with padding), as AWS uses for blobs in JSON,
+// query and XML; lower-case hex.
 #pragma once
 
 #include <optional>
@@ -13,5 +14,8 @@ std::string Base64Encode(std::string_view bytes);
 // Decodes standard base64. Accepts missing padding; ignores ASCII whitespace. Returns nullopt on
 // any other character or a dangling single symbol. Thread-safe.
 std::optional<std::string> Base64Decode(std::string_view text);
+
+// Two lower-case hex digits per byte. Thread-safe.
+std::string HexEncode(std::string_view bytes);
 
 }  // namespace wharf

@@ -1,0 +1,59 @@
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "wharf/core/digest.h"
+#include "wharf/core/encoding.h"
+#include "wharf/core/ids.h"
+
+namespace wharf {
+namespace {
+
+TEST(DigestTest, KnownVectors) {
+  // RFC 1321 and FIPS 180-2 test vectors.
+  EXPECT_EQ(Md5Hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(Md5Hex("abc"), "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256("abc").size(), 32u);
+  EXPECT_EQ(HexEncode(Sha256("abc")), Sha256Hex("abc"));
+  // The per-thread context is reset between calls.
+  EXPECT_EQ(Md5Hex("abc"), Md5Hex("abc"));
+}
+
+TEST(EncodingTest, HexAndBase64) {
+  EXPECT_EQ(HexEncode(std::string("\x00\x7f\xff", 3)), "007fff");
+  EXPECT_EQ(Base64Encode("hello"), "aGVsbG8=");
+  EXPECT_EQ(Base64Decode("aGVsbG8="), "hello");
+  EXPECT_EQ(Base64Decode("aGVsbG8"), "hello");  // padding may be missing
+  for (const std::string& bytes :
+       std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
+    EXPECT_EQ(Base64Decode(Base64Encode(bytes)), bytes);
+  }
+  EXPECT_FALSE(Base64Decode("aGV*").has_value());
+  EXPECT_FALSE(Base64Decode("a").has_value());
+}
+
+TEST(IdsTest, UuidV4Shape) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {  // crosses pool refills (16 bytes each, 4096-byte pool)
+    std::string id = NewUuid();
+    ASSERT_EQ(id.size(), 36u);
+    EXPECT_EQ(id[8], '-');
+    EXPECT_EQ(id[13], '-');
+    EXPECT_EQ(id[14], '4');
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(IdsTest, RandomHexAndBytes) {
+  EXPECT_EQ(RandomHex(16).size(), 32u);
+  EXPECT_EQ(RandomBytes(5000).size(), 5000u);  // larger than the pool
+  EXPECT_NE(RandomHex(16), RandomHex(16));
+}
+
+}  // namespace
+}  // namespace wharf
