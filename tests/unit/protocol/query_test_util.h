@@ -1,4 +1,4 @@
-// Helpers shared by the query/rest codec tests (room proto2).
+// Helpers shared by the query/rest codec tests.
 #pragma once
 
 #include <filesystem>
@@ -11,10 +11,9 @@
 
 namespace wharf::testing {
 
-// tests/golden/<sub>/<name>, found from this file's location.
+// tests/golden/<sub>/<name> (WHARF_GOLDEN_DIR is set by the test's CMakeLists).
 inline std::string ReadGolden(const std::string& sub, const std::string& name) {
-  std::filesystem::path dir =
-      std::filesystem::path(__FILE__).parent_path() / ".." / ".." / "golden" / sub;
+  std::filesystem::path dir = std::filesystem::path(WHARF_GOLDEN_DIR) / sub;
   std::ifstream in(dir / name, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();

@@ -1,4 +1,4 @@
-// Helpers for the rest-json / rest-xml codec tests (room proto2).
+// Helpers for the rest-json / rest-xml codec tests.
 #pragma once
 
 #include <nlohmann/json.hpp>
