@@ -132,6 +132,50 @@ class SqsCycleWorkload : public Workload {
   bool deleting_ = false;
 };
 
+// CreateQueue with a new name each time ("bench-<connection>-<n>"); counts created queues.
+class SqsCreateQueueWorkload : public Workload {
+ public:
+  SqsCreateQueueWorkload(const WorkloadConfig& c, int index)
+      : client_(c.endpoint, c.credentials, c.region, "sqs"),
+        prefix_("bench-" + std::to_string(index) + "-") {}
+  std::string NextRequest() override {
+    return client_.Json("AmazonSQS.CreateQueue", "1.0",
+                        json{{"QueueName", prefix_ + std::to_string(next_++)}}.dump());
+  }
+  uint64_t OnResponse(const HttpResponse& r) override { return r.status / 100 == 2 ? 1 : 0; }
+
+ private:
+  AwsClient client_;
+  std::string prefix_;
+  uint64_t next_ = 0;
+};
+
+// ListQueues 1000 per page, following NextToken to the last page, then again from the first;
+// counts the queue URLs listed.
+class SqsListQueuesWorkload : public Workload {
+ public:
+  explicit SqsListQueuesWorkload(const WorkloadConfig& c)
+      : client_(c.endpoint, c.credentials, c.region, "sqs") {}
+  std::string NextRequest() override {
+    json body{{"MaxResults", 1000}};
+    if (!token_.empty()) body["NextToken"] = token_;
+    return client_.Json("AmazonSQS.ListQueues", "1.0", body.dump());
+  }
+  uint64_t OnResponse(const HttpResponse& r) override {
+    token_.clear();
+    if (r.status / 100 != 2) return 0;
+    json doc = json::parse(r.body, nullptr, false);
+    if (!doc.is_object()) return 0;
+    if (doc.contains("NextToken") && doc["NextToken"].is_string())
+      token_ = doc["NextToken"].get<std::string>();
+    return doc.contains("QueueUrls") && doc["QueueUrls"].is_array() ? doc["QueueUrls"].size() : 0;
+  }
+
+ private:
+  AwsClient client_;
+  std::string token_;
+};
+
 }  // namespace
 
 const std::vector<ScenarioInfo>& Scenarios() {
@@ -141,6 +185,8 @@ const std::vector<ScenarioInfo>& Scenarios() {
       {"sqs-send-batch", Resource::kQueue, "SQS JSON 1.0 SendMessageBatch, 10 entries"},
       {"sqs-cycle", Resource::kQueue, "SQS ReceiveMessage 10 + DeleteMessageBatch (msg/s)"},
       {"sqs-send-query", Resource::kQueue, "SQS query-protocol SendMessage"},
+      {"sqs-create-queue", Resource::kNone, "SQS CreateQueue, a new name each time (queues/s)"},
+      {"sqs-list-queues", Resource::kNone, "SQS ListQueues pages of 1000 (queue URLs/s)"},
       {"sns-publish", Resource::kTopic, "SNS query Publish to a topic"},
       {"kinesis-put", Resource::kStream, "Kinesis JSON 1.1 PutRecord, rotating partition keys"},
   };
@@ -207,6 +253,8 @@ std::unique_ptr<Workload> MakeWorkload(const WorkloadConfig& c, int index) {
         json{{"QueueUrl", c.targets.queue_url}, {"Entries", entries}}.dump(), 10);
   }
   if (s == "sqs-cycle") return std::make_unique<SqsCycleWorkload>(c);
+  if (s == "sqs-create-queue") return std::make_unique<SqsCreateQueueWorkload>(c, index);
+  if (s == "sqs-list-queues") return std::make_unique<SqsListQueuesWorkload>(c);
   if (s == "sqs-send-query") {
     return std::make_unique<QueryWorkload>(c, "sqs",
                                            FormParams{{"Action", "SendMessage"},

@@ -67,6 +67,25 @@ TEST(ScenarioTest, SqsSendBatchHasTenEntries) {
   EXPECT_EQ(w->OnResponse(Answer(200, "{}")), 10u);
 }
 
+TEST(ScenarioTest, SqsCreateQueueUsesNewNames) {
+  auto w = MakeWorkload(Config("sqs-create-queue"), 3);
+  std::string first = Body(w->NextRequest());
+  EXPECT_EQ(json::parse(first)["QueueName"], "bench-3-0");
+  EXPECT_EQ(json::parse(Body(w->NextRequest()))["QueueName"], "bench-3-1");
+  EXPECT_EQ(w->OnResponse(Answer(200, "{}")), 1u);
+}
+
+TEST(ScenarioTest, SqsListQueuesFollowsNextToken) {
+  auto w = MakeWorkload(Config("sqs-list-queues"), 0);
+  json first = json::parse(Body(w->NextRequest()));
+  EXPECT_EQ(first, json({{"MaxResults", 1000}}));
+  EXPECT_EQ(w->OnResponse(Answer(200, R"({"QueueUrls":["a","b"],"NextToken":"t1"})")), 2u);
+  EXPECT_EQ(json::parse(Body(w->NextRequest()))["NextToken"], "t1");
+  EXPECT_EQ(w->OnResponse(Answer(200, R"({"QueueUrls":["c"]})")), 1u);
+  EXPECT_FALSE(json::parse(Body(w->NextRequest())).contains("NextToken"));
+  EXPECT_EQ(w->OnResponse(Answer(500, "{}")), 0u);
+}
+
 TEST(ScenarioTest, QueryScenarios) {
   std::string sqs = MakeWorkload(Config("sqs-send-query"), 0)->NextRequest();
   EXPECT_NE(sqs.find("Action=SendMessage&Version=2012-11-05&QueueUrl=http%3A%2F%2Flocalhost"),

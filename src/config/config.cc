@@ -83,6 +83,7 @@ nlohmann::json Config::ToJson() const {
       {"sqs_queue_url_host", sqs_queue_url_host},
       {"sqs_purge_cooldown_seconds", sqs_purge_cooldown_seconds},
       {"sqs_delete_recreate_seconds", sqs_delete_recreate_seconds},
+      {"sqs_max_inflight", sqs_max_inflight},
   };
 }
 

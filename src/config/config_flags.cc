@@ -205,6 +205,10 @@ const std::vector<FlagSpec>& Flags() {
        [](Config& c, std::string_view v) {
          return SetInt(c.sqs_delete_recreate_seconds, v, 0, 86400);
        }},
+      {"sqs-max-inflight", "WHARF_SQS_MAX_INFLIGHT", "N",
+       "in-flight messages per queue before ReceiveMessage answers OverLimit (FIFO: nothing)",
+       [](const Config& c) { return std::to_string(c.sqs_max_inflight); },
+       [](Config& c, std::string_view v) { return SetInt(c.sqs_max_inflight, v, 1, 100000000); }},
   };
   return kFlags;
 }

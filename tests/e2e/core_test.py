@@ -200,6 +200,34 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual([m["Body"] for m in msgs], ["survives"])
         self.assertEqual(server.stop(signal.SIGTERM), 0, server.last_stderr)
 
+    def test_timed_state_survives_restart(self):
+        data_dir = tempfile.mkdtemp(prefix="wharf-e2e-")
+        self.addCleanup(shutil.rmtree, data_dir, True)
+        server = self.start(data_dir=data_dir)
+        sqs = harness.boto_client(server)
+        url = sqs.create_queue(QueueName="timed-q")["QueueUrl"]
+        sqs.purge_queue(QueueUrl=url)
+        sqs.delete_queue(QueueUrl=sqs.create_queue(QueueName="timed-gone")["QueueUrl"])
+        fifo = sqs.create_queue(QueueName="timed.fifo", Attributes={
+            "FifoQueue": "true", "VisibilityTimeout": "120"})["QueueUrl"]
+        sqs.send_message(QueueUrl=fifo, MessageBody="m", MessageGroupId="g",
+                         MessageDeduplicationId="d")
+        first = sqs.receive_message(QueueUrl=fifo, ReceiveRequestAttemptId="try-1")["Messages"]
+        server.stop(signal.SIGKILL)
+
+        server = self.start(data_dir=data_dir)
+        sqs = harness.boto_client(server)
+        with self.assertRaises(sqs.exceptions.PurgeQueueInProgress):
+            sqs.purge_queue(QueueUrl=url)
+        with self.assertRaises(sqs.exceptions.QueueDeletedRecently):
+            sqs.create_queue(QueueName="timed-gone")
+        again = sqs.receive_message(QueueUrl=fifo, ReceiveRequestAttemptId="try-1")["Messages"]
+        self.assertEqual(again[0]["ReceiptHandle"], first[0]["ReceiptHandle"])
+        server.advance(61_000)
+        sqs.purge_queue(QueueUrl=url)
+        sqs.create_queue(QueueName="timed-gone")
+        self.assertEqual(server.stop(signal.SIGTERM), 0, server.last_stderr)
+
     def test_account_from_12_digit_access_key(self):
         server = self.start()
         other = harness.boto_client(server, access_key="111111111111")
@@ -212,6 +240,18 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(other.list_queues()["QueueUrls"], [url])
         default_url = default.create_queue(QueueName="acct-q")["QueueUrl"]
         self.assertEqual(default_url, "%s/%s/acct-q" % (server.endpoint, ACCOUNT))
+        # Another account's queue, without a policy allowing it: AccessDenied (JSON protocol).
+        from botocore.exceptions import ClientError
+        with self.assertRaises(ClientError) as ctx:
+            default.send_message(QueueUrl=url, MessageBody="x")
+        err = ctx.exception.response
+        self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], 403, err)
+        self.assertEqual(err["Error"]["Code"], "AccessDenied", err)
+        self.assertEqual(err["Error"]["QueryErrorCode"], "AccessDeniedException", err)
+        self.assertEqual(err["Error"]["Message"], (
+            "User: arn:aws:iam::%s:root is not authorized to perform: sqs:sendmessage on "
+            "resource: arn:aws:sqs:us-east-1:111111111111:acct-q because no resource-based "
+            "policy allows the sqs:sendmessage action" % ACCOUNT), err)
 
 
 if __name__ == "__main__":

@@ -89,6 +89,24 @@ class QueueTest(SqsQueryTestBase):
                                "InvalidParameterValue", 400,
                                "Value p1 for parameter Label is invalid. Reason: can't find label.")
 
+    def test_cross_account_needs_the_queue_policy(self):
+        url = self.make_queue("q-shared")
+        other = harness.boto_client(self.server, access_key="111111111111")
+        denied = "Access to the resource https://sqs.%s.amazonaws.com/ is denied." % REGION
+        self.assertClientError(lambda: other.send_message(QueueUrl=url, MessageBody="x"),
+                               "AccessDenied", 403, denied)
+        self.assertClientError(
+            lambda: other.get_queue_url(QueueName="q-shared", QueueOwnerAWSAccountId=ACCOUNT),
+            "AccessDenied", 403, denied)
+        self.sqs.add_permission(QueueUrl=url, Label="share", AWSAccountIds=["111111111111"],
+                                Actions=["SendMessage", "GetQueueUrl"])
+        self.assertEqual(other.get_queue_url(QueueName="q-shared",
+                                             QueueOwnerAWSAccountId=ACCOUNT)["QueueUrl"], url)
+        other.send_message(QueueUrl=url, MessageBody="from 111111111111")
+        self.assertClientError(lambda: other.receive_message(QueueUrl=url), "AccessDenied", 403)
+        self.assertEqual(self.sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"],
+                         "from 111111111111")
+
     def test_purge_in_progress(self):
         url = self.make_queue("q-purge")
         self.sqs.purge_queue(QueueUrl=url)

@@ -43,6 +43,7 @@ struct Config {
   std::string sqs_queue_url_host;        // --sqs-queue-url-host: fixed host[:port] for queue URLs
   int sqs_purge_cooldown_seconds = 60;   // --sqs-purge-cooldown
   int sqs_delete_recreate_seconds = 60;  // --sqs-delete-cooldown
+  uint32_t sqs_max_inflight = 120000;    // --sqs-max-inflight: AWS's in-flight limit per queue
 
   // The settings as JSON, for /_wharf/config (secrets masked).
   nlohmann::json ToJson() const;

@@ -30,7 +30,10 @@ void SqsCore::Reset(std::function<void(Status)> done) {
   for (auto& w : waiters) w->reply(json::object());
   env_.store.Write({{"DELETE FROM sqs_messages", {}},
                     {"DELETE FROM sqs_queues", {}},
-                    {"DELETE FROM sqs_dedup", {}}},
+                    {"DELETE FROM sqs_dedup", {}},
+                    {"DELETE FROM sqs_attempts", {}},
+                    {"DELETE FROM sqs_deleted", {}},
+                    {"DELETE FROM sqs_move_tasks", {}}},
                    std::move(done));
 }
 
@@ -127,7 +130,7 @@ void SqsCore::Admin(const AdminRequest& request, OperationReply reply) {
         result = json{{"messages", std::move(list)}};
       } else if (request.method == "DELETE" && parts.size() == 3) {
         RemoveAllMessagesLocked(*it->second);
-        writes.push_back(DeleteQueueMessagesSql(*it->second));
+        writes = RemoveAllMessagesSql(*it->second);
         result = json{{"purged", true}};
       }
     }

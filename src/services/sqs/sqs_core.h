@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "services/sqs/sqs_policy.h"
 #include "wharf/clock/scheduler.h"
 #include "wharf/config/config.h"
 #include "wharf/dispatch/engine.h"
@@ -115,6 +116,9 @@ struct MoveTask {
   TimerId timer = 0;
 };
 
+// ReceiveRequestAttemptId records are kept this long (FIFO).
+inline constexpr int64_t kAttemptWindowMs = 5 * 60 * 1000;
+
 class SqsCore {
  public:
   explicit SqsCore(EngineEnv env);
@@ -127,6 +131,9 @@ class SqsCore {
   json Summary() const;
   Status ApplyInit(const json& section);
   void Admin(const AdminRequest& request, OperationReply reply);
+  // See SqsEngine::SendAsService.
+  void SendAsService(const Caller& caller, const std::string& queue_arn, json input,
+                     OperationReply reply);
 
  private:
   using Sql = std::vector<SqlStatement>;
@@ -155,8 +162,13 @@ class SqsCore {
   static std::string Key(const std::string& region, const std::string& account,
                          const std::string& name);
   std::string QueueUrl(const RequestContext& ctx, const Queue& q) const;
-  Result<QueuePtr> ResolveLocked(const RequestContext& ctx, const json& input);
+  // The queue named by input's QueueUrl, if ctx's account may call `action` on it.
+  Result<QueuePtr> ResolveLocked(const RequestContext& ctx, const json& input,
+                                 std::string_view action);
   QueuePtr FindByArnLocked(const std::string& arn);
+  // The queue `arn` for StartMessageMoveTask & co (ResourceNotFoundException naming `param`).
+  Result<QueuePtr> ResolveArnLocked(const RequestContext& ctx, const std::string& arn,
+                                    std::string_view param, std::string_view action);
   Result<QueuePtr> CreateQueueLocked(const std::string& account, const std::string& region,
                                      const std::string& name, const json& attributes,
                                      const json& tags, Sql& writes, bool* existed);
@@ -175,6 +187,10 @@ class SqsCore {
   OpResult RemovePermission(const RequestContext& ctx, json& in, Deferred& d);
   Status CheckRedriveLocked(const Queue& source, const std::map<std::string, std::string>& attrs);
   void RemoveAllMessagesLocked(Queue& q);
+
+  // sqs_access.cc: the owner may do anything; another caller what the queue's Policy allows,
+  // except the actions AWS keeps to the owner. AccessDenied otherwise.
+  Status AuthorizeLocked(const Caller& caller, const Queue& q, std::string_view action) const;
 
   // sqs_send.cc
   OpResult SendMessage(const RequestContext& ctx, json& in, Deferred& d);
@@ -223,9 +239,16 @@ class SqsCore {
   static SqlStatement UpdateReceiveSql(const Queue& q, const Message& m);
   static SqlStatement UpdateVisibilitySql(const Queue& q, const Message& m);
   static SqlStatement DeleteMessageSql(const Queue& q, uint64_t seq);
-  static SqlStatement DeleteQueueMessagesSql(const Queue& q);
-  static SqlStatement DeleteQueueSql(const Queue& q);
+  // A purge: the queue's messages and ReceiveRequestAttemptId records.
+  static Sql RemoveAllMessagesSql(const Queue& q);
+  // DeleteQueue: everything of `q`, and when it was deleted (for the name's reuse cooldown).
+  static Sql DeleteQueueSql(const Queue& q, int64_t deleted_ms);
   static SqlStatement InsertDedupSql(const Queue& q, const std::string& key, const Queue::Dedup& e);
+  static SqlStatement InsertAttemptSql(const Queue& q, const std::string& id,
+                                       const Queue::Attempt& a);
+  static SqlStatement UpsertMoveTaskSql(const MoveTask& t);
+  // Restarts the ticks of move tasks still RUNNING after LoadLocked.
+  void ResumeMoveTasksLocked();
 
   EngineEnv env_;
   mutable std::mutex mu_;
@@ -235,7 +258,6 @@ class SqsCore {
   std::map<std::string, std::shared_ptr<MoveTask>> move_tasks_;  // task handle -> task
   uint64_t next_uid_ = 1;
   uint64_t next_nonce_ = 1;
-  uint64_t next_task_ = 1;
   bool stopped_ = false;
   std::shared_ptr<int> life_ = std::make_shared<int>(0);  // expires when the engine dies
 };

@@ -31,7 +31,7 @@ void SqsCore::MoveToQueueLocked(Queue& from, std::map<uint64_t, Message>::iterat
 
 SqsCore::OpResult SqsCore::ListDeadLetterSourceQueues(const RequestContext& ctx, json& in,
                                                       Deferred&) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "ListDeadLetterSourceQueues");
   if (!r.ok()) return std::move(r).error();
   const std::string arn = (*r)->arn;
   int64_t max = in.value("MaxResults", int64_t{1000});
@@ -57,22 +57,19 @@ SqsCore::OpResult SqsCore::ListDeadLetterSourceQueues(const RequestContext& ctx,
   return o;
 }
 
-SqsCore::OpResult SqsCore::StartMessageMoveTask(const RequestContext&, json& in, Deferred&) {
+SqsCore::OpResult SqsCore::StartMessageMoveTask(const RequestContext& ctx, json& in, Deferred&) {
   const std::string source_arn = in.value("SourceArn", "");
-  QueuePtr source = FindByArnLocked(source_arn);
-  if (!source) {
-    return Error("ResourceNotFoundException",
-                 "The resource that you specified for the SourceArn parameter doesn't exist.");
-  }
+  auto found = ResolveArnLocked(ctx, source_arn, "SourceArn", "StartMessageMoveTask");
+  if (!found.ok()) return std::move(found).error();
+  QueuePtr source = *found;
   bool is_dlq = false;
   for (const auto& [key, q] : queues_) is_dlq = is_dlq || q->dlq_arn == source_arn;
   if (!is_dlq)
     return InvalidParameterValue("Source queue must be configured as a Dead Letter Queue.");
   const std::string dest_arn = in.value("DestinationArn", "");
-  if (!dest_arn.empty() && !FindByArnLocked(dest_arn)) {
-    return Error("ResourceNotFoundException",
-                 "The resource that you specified for the DestinationArn parameter doesn't "
-                 "exist.");
+  if (!dest_arn.empty()) {
+    auto dest = ResolveArnLocked(ctx, dest_arn, "DestinationArn", "StartMessageMoveTask");
+    if (!dest.ok()) return std::move(dest).error();
   }
   for (const auto& [h, t] : move_tasks_) {
     if (t->source_arn == source_arn && t->status == "RUNNING") {
@@ -99,6 +96,7 @@ SqsCore::OpResult SqsCore::StartMessageMoveTask(const RequestContext&, json& in,
     task->timer = ScheduleGuarded(task->started_ms + 1000, [this, task] { OnMoveTaskTick(task); });
   }
   Outcome o;
+  o.writes.push_back(UpsertMoveTaskSql(*task));
   o.output["TaskHandle"] = task->handle;
   return o;
 }
@@ -112,6 +110,7 @@ void SqsCore::OnMoveTaskTick(std::shared_ptr<MoveTask> task) {
     QueuePtr source = FindByArnLocked(task->source_arn);
     if (!source) {
       task->status = "FAILED";
+      env_.store.Write({UpsertMoveTaskSql(*task)}, [](Status) {});
       return;
     }
     const int64_t budget = task->rate > 0 ? task->rate : kDefaultMoveRate;
@@ -136,17 +135,24 @@ void SqsCore::OnMoveTaskTick(std::shared_ptr<MoveTask> task) {
     } else if (!stopped_) {
       task->timer = ScheduleGuarded(NowMs() + 1000, [this, task] { OnMoveTaskTick(task); });
     }
-    if (!writes.empty()) env_.store.Write(std::move(writes), [](Status) {});
+    writes.push_back(UpsertMoveTaskSql(*task));
+    env_.store.Write(std::move(writes), [](Status) {});
   }
   RunDeferred(d);
 }
 
-SqsCore::OpResult SqsCore::ListMessageMoveTasks(const RequestContext&, json& in, Deferred&) {
-  const std::string source_arn = in.value("SourceArn", "");
-  if (!FindByArnLocked(source_arn)) {
-    return Error("ResourceNotFoundException",
-                 "The resource that you specified for the SourceArn parameter doesn't exist.");
+void SqsCore::ResumeMoveTasksLocked() {
+  if (stopped_) return;
+  for (auto& [handle, task] : move_tasks_) {
+    if (task->status != "RUNNING") continue;
+    task->timer = ScheduleGuarded(NowMs() + 1000, [this, t = task] { OnMoveTaskTick(t); });
   }
+}
+
+SqsCore::OpResult SqsCore::ListMessageMoveTasks(const RequestContext& ctx, json& in, Deferred&) {
+  const std::string source_arn = in.value("SourceArn", "");
+  auto source = ResolveArnLocked(ctx, source_arn, "SourceArn", "ListMessageMoveTasks");
+  if (!source.ok()) return std::move(source).error();
   const int64_t max = in.value("MaxResults", int64_t{1});
   json results = json::array();
   std::vector<std::shared_ptr<MoveTask>> tasks;
@@ -172,17 +178,16 @@ SqsCore::OpResult SqsCore::ListMessageMoveTasks(const RequestContext&, json& in,
   return o;
 }
 
-SqsCore::OpResult SqsCore::CancelMessageMoveTask(const RequestContext&, json& in, Deferred&) {
+SqsCore::OpResult SqsCore::CancelMessageMoveTask(const RequestContext& ctx, json& in, Deferred&) {
   const std::string handle = in.value("TaskHandle", "");
   auto raw = Base64Decode(handle);
   json parsed = raw ? json::parse(*raw, nullptr, false) : json();
   if (!parsed.is_object() || !parsed.contains("taskId") || !parsed.contains("sourceArn")) {
     return InvalidParameterValue("Value for parameter TaskHandle is invalid.");
   }
-  if (!FindByArnLocked(parsed.value("sourceArn", ""))) {
-    return Error("ResourceNotFoundException",
-                 "The resource that you specified for the SourceArn parameter doesn't exist.");
-  }
+  auto source =
+      ResolveArnLocked(ctx, parsed.value("sourceArn", ""), "SourceArn", "CancelMessageMoveTask");
+  if (!source.ok()) return std::move(source).error();
   auto it = move_tasks_.find(handle);
   if (it == move_tasks_.end() || it->second->status != "RUNNING") {
     return Error("ResourceNotFoundException", "Task does not exist.");
@@ -190,6 +195,7 @@ SqsCore::OpResult SqsCore::CancelMessageMoveTask(const RequestContext&, json& in
   it->second->status = "CANCELLED";
   env_.scheduler.Cancel(it->second->timer);
   Outcome o;
+  o.writes.push_back(UpsertMoveTaskSql(*it->second));
   o.output["ApproximateNumberOfMessagesMoved"] = it->second->moved;
   return o;
 }

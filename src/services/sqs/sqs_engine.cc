@@ -23,6 +23,11 @@ void SqsEngine::Admin(const AdminRequest& request, OperationReply reply) {
   core_->Admin(request, std::move(reply));
 }
 
+void SqsEngine::SendAsService(const Caller& caller, const std::string& queue_arn,
+                              nlohmann::json input, OperationReply reply) {
+  core_->SendAsService(caller, queue_arn, std::move(input), std::move(reply));
+}
+
 SqsCore::SqsCore(EngineEnv env) : env_(env) {}
 
 SqsCore::~SqsCore() {

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "services/sqs/sqs_policy.h"
 #include "wharf/dispatch/engine.h"
 
 namespace wharf::sqs {
@@ -28,6 +29,12 @@ class SqsEngine final : public ServiceEngine {
   Status ApplyInit(const nlohmann::json& section) override;
   // GET /queues, GET /queues/<account>/<name>/messages, DELETE /queues/<account>/<name>.
   void Admin(const AdminRequest& request, OperationReply reply) override;
+  // SendMessage on behalf of an AWS service (SNS fan-out: caller {topic owner,
+  // "sns.amazonaws.com", topic ARN}) to the queue `queue_arn`; `input` is a SendMessage request
+  // without QueueUrl. Across accounts the queue's Policy must allow the service to
+  // sqs:SendMessage (AccessDenied otherwise); QueueDoesNotExist if there is no such queue.
+  void SendAsService(const Caller& caller, const std::string& queue_arn, nlohmann::json input,
+                     OperationReply reply);
 
  private:
   std::unique_ptr<SqsCore> core_;

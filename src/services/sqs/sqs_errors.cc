@@ -1,6 +1,7 @@
 #include "services/sqs/sqs_errors.h"
 
 #include <array>
+#include <cctype>
 
 namespace wharf::sqs {
 namespace {
@@ -90,6 +91,22 @@ AwsError InvalidValue(std::string_view value, std::string_view parameter, std::s
 AwsError UnsupportedOperation(std::string_view operation) {
   return Error("UnsupportedOperation",
                "The operation " + std::string(operation) + " is not supported by wharf.");
+}
+
+AwsError AccessDenied(std::string_view principal, std::string_view action, std::string_view arn,
+                      std::string_view region, bool explicit_deny) {
+  std::string perform = "sqs:";
+  for (char c : action) perform.push_back(static_cast<char>(std::tolower(c)));
+  std::string message =
+      "User: " + std::string(principal) + " is not authorized to perform: " + perform +
+      " on resource: " + std::string(arn) +
+      (explicit_deny ? " with an explicit deny in a resource-based policy"
+                     : " because no resource-based policy allows the " + perform + " action");
+  AwsError e{"com.amazon.coral.service#AccessDeniedException", std::move(message), 403, true,
+             "AccessDenied"};
+  e.query_message =
+      "Access to the resource https://sqs." + std::string(region) + ".amazonaws.com/ is denied.";
+  return e;
 }
 
 }  // namespace wharf::sqs

@@ -22,5 +22,9 @@ AwsError InvalidAttributeValue(std::string message);
 // "Value <v> for parameter <p> is invalid. Reason: <r>."-style InvalidParameterValue.
 AwsError InvalidValue(std::string_view value, std::string_view parameter, std::string_view reason);
 AwsError UnsupportedOperation(std::string_view operation);
+// A caller (`principal`, e.g. "arn:aws:iam::111111111111:root") refused `action` on the queue
+// `arn` of `region` (403; JSON: AccessDeniedException, query: AccessDenied).
+AwsError AccessDenied(std::string_view principal, std::string_view action, std::string_view arn,
+                      std::string_view region, bool explicit_deny);
 
 }  // namespace wharf::sqs

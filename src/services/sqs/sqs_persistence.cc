@@ -7,7 +7,7 @@
 namespace wharf::sqs {
 namespace {
 
-constexpr std::array<std::string_view, 1> kMigrations{
+constexpr std::array<std::string_view, 2> kMigrations{
     "CREATE TABLE sqs_queues(uid INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL,"
     " name TEXT NOT NULL, attributes TEXT NOT NULL, tags TEXT NOT NULL, created_s INTEGER,"
     " modified_s INTEGER);"
@@ -16,7 +16,16 @@ constexpr std::array<std::string_view, 1> kMigrations{
     " visible_at_ms INTEGER, receive_count INTEGER, first_receive_ms INTEGER, nonce INTEGER,"
     " PRIMARY KEY(queue_uid, seq)) WITHOUT ROWID;"
     "CREATE TABLE sqs_dedup(queue_uid INTEGER NOT NULL, key TEXT NOT NULL, message_id TEXT,"
-    " seq INTEGER, expire_ms INTEGER, PRIMARY KEY(queue_uid, key)) WITHOUT ROWID;"};
+    " seq INTEGER, expire_ms INTEGER, PRIMARY KEY(queue_uid, key)) WITHOUT ROWID;",
+    // 2: the timed state that must outlive a restart.
+    "ALTER TABLE sqs_queues ADD COLUMN last_purge_ms INTEGER;"
+    "CREATE TABLE sqs_deleted(region TEXT NOT NULL, account TEXT NOT NULL, name TEXT NOT NULL,"
+    " deleted_ms INTEGER NOT NULL, PRIMARY KEY(region, account, name)) WITHOUT ROWID;"
+    "CREATE TABLE sqs_attempts(queue_uid INTEGER NOT NULL, id TEXT NOT NULL,"
+    " expire_ms INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(queue_uid, id)) WITHOUT ROWID;"
+    "CREATE TABLE sqs_move_tasks(handle TEXT PRIMARY KEY, task_id TEXT NOT NULL,"
+    " source_arn TEXT NOT NULL, dest_arn TEXT NOT NULL, rate INTEGER, started_ms INTEGER,"
+    " moved INTEGER, to_move INTEGER, status TEXT NOT NULL) WITHOUT ROWID;"};
 
 int64_t I(uint64_t v) { return static_cast<int64_t>(v); }
 
@@ -25,13 +34,23 @@ int64_t I(uint64_t v) { return static_cast<int64_t>(v); }
 Status SqsCore::Start() {
   WHARF_RETURN_IF_ERROR(env_.store.Migrate("sqs", kMigrations));
   std::lock_guard lock(mu_);
-  return LoadLocked();
+  WHARF_RETURN_IF_ERROR(LoadLocked());
+  ResumeMoveTasksLocked();
+  // Records that can no longer matter.
+  const int64_t now = NowMs();
+  env_.store.Write({{"DELETE FROM sqs_attempts WHERE expire_ms <= ?1", {now}},
+                    {"DELETE FROM sqs_dedup WHERE expire_ms <= ?1", {now}},
+                    {"DELETE FROM sqs_deleted WHERE deleted_ms <= ?1",
+                     {now - int64_t{env_.config.sqs_delete_recreate_seconds} * 1000}}},
+                   [](Status) {});
+  return OkStatus();
 }
 
 Status SqsCore::LoadLocked() {
   const int64_t now = NowMs();
   WHARF_RETURN_IF_ERROR(env_.store.Read(
-      "SELECT uid, account, region, name, attributes, tags, created_s, modified_s FROM sqs_queues",
+      "SELECT uid, account, region, name, attributes, tags, created_s, modified_s, last_purge_ms"
+      " FROM sqs_queues",
       {}, [&](const SqlRow& row) {
         auto q = std::make_shared<Queue>();
         q->uid = static_cast<uint64_t>(row.Int(0));
@@ -47,6 +66,7 @@ Status SqsCore::LoadLocked() {
         if (!q->fifo) q->attributes.erase("FifoQueue");
         q->created_s = row.Int(6);
         q->modified_s = row.Int(7);
+        if (!row.IsNull(8)) q->last_purge_ms = row.Int(8);
         ApplyCachedAttributes(*q);
         next_uid_ = std::max(next_uid_, q->uid + 1);
         by_uid_[q->uid] = q;
@@ -105,6 +125,40 @@ Status SqsCore::LoadLocked() {
         qit->second->dedup[row.Text(1)] =
             Queue::Dedup{row.Int(4), row.Text(2), static_cast<uint64_t>(row.Int(3))};
       }));
+  WHARF_RETURN_IF_ERROR(env_.store.Read(
+      "SELECT queue_uid, id, expire_ms, data FROM sqs_attempts WHERE expire_ms > ?1", {now},
+      [&](const SqlRow& row) {
+        auto qit = by_uid_.find(static_cast<uint64_t>(row.Int(0)));
+        json data = json::from_cbor(row.Blob(3), true, false);
+        if (qit == by_uid_.end() || !data.is_object()) return;
+        Queue::Attempt a{row.Int(2), {}, data["r"]};
+        for (const auto& h : data["h"]) {
+          if (h.is_array() && h.size() == 2) {
+            a.handles.emplace_back(h[0].get<uint64_t>(), h[1].get<uint64_t>());
+          }
+        }
+        qit->second->attempts[row.Text(1)] = std::move(a);
+      }));
+  WHARF_RETURN_IF_ERROR(env_.store.Read(
+      "SELECT region, account, name, deleted_ms FROM sqs_deleted", {}, [&](const SqlRow& row) {
+        deleted_at_ms_[Key(row.Text(0), row.Text(1), row.Text(2))] = row.Int(3);
+      }));
+  WHARF_RETURN_IF_ERROR(env_.store.Read(
+      "SELECT handle, task_id, source_arn, dest_arn, rate, started_ms, moved, to_move, status"
+      " FROM sqs_move_tasks",
+      {}, [&](const SqlRow& row) {
+        auto t = std::make_shared<MoveTask>();
+        t->handle = row.Text(0);
+        t->task_id = row.Text(1);
+        t->source_arn = row.Text(2);
+        t->dest_arn = row.Text(3);
+        t->rate = row.Int(4);
+        t->started_ms = row.Int(5);
+        t->moved = row.Int(6);
+        t->to_move = row.Int(7);
+        t->status = row.Text(8);
+        move_tasks_[t->handle] = std::move(t);
+      }));
   for (auto& [uid, q] : by_uid_) ScheduleRetentionLocked(q);
   return OkStatus();
 }
@@ -114,9 +168,9 @@ SqlStatement SqsCore::UpsertQueueSql(const Queue& q) {
   if (q.fifo) attrs["FifoQueue"] = "true";
   return {
       "INSERT OR REPLACE INTO sqs_queues(uid, account, region, name, attributes, tags,"
-      " created_s, modified_s) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      " created_s, modified_s, last_purge_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
       {I(q.uid), q.account, q.region, q.name, attrs.dump(), json(q.tags).dump(), q.created_s,
-       q.modified_s}};
+       q.modified_s, q.last_purge_ms}};
 }
 
 SqlStatement SqsCore::InsertMessageSql(const Queue& q, const Message& m) {
@@ -161,12 +215,20 @@ SqlStatement SqsCore::DeleteMessageSql(const Queue& q, uint64_t seq) {
   return {"DELETE FROM sqs_messages WHERE queue_uid=?1 AND seq=?2", {I(q.uid), I(seq)}};
 }
 
-SqlStatement SqsCore::DeleteQueueMessagesSql(const Queue& q) {
-  return {"DELETE FROM sqs_messages WHERE queue_uid=?1", {I(q.uid)}};
+SqsCore::Sql SqsCore::RemoveAllMessagesSql(const Queue& q) {
+  return {{"DELETE FROM sqs_messages WHERE queue_uid=?1", {I(q.uid)}},
+          {"DELETE FROM sqs_attempts WHERE queue_uid=?1", {I(q.uid)}}};
 }
 
-SqlStatement SqsCore::DeleteQueueSql(const Queue& q) {
-  return {"DELETE FROM sqs_queues WHERE uid=?1", {I(q.uid)}};
+SqsCore::Sql SqsCore::DeleteQueueSql(const Queue& q, int64_t deleted_ms) {
+  Sql sql = RemoveAllMessagesSql(q);
+  sql.push_back({"DELETE FROM sqs_dedup WHERE queue_uid=?1", {I(q.uid)}});
+  sql.push_back({"DELETE FROM sqs_queues WHERE uid=?1", {I(q.uid)}});
+  sql.push_back(
+      {"INSERT OR REPLACE INTO sqs_deleted(region, account, name, deleted_ms)"
+       " VALUES(?1, ?2, ?3, ?4)",
+       {q.region, q.account, q.name, deleted_ms}});
+  return sql;
 }
 
 SqlStatement SqsCore::InsertDedupSql(const Queue& q, const std::string& key,
@@ -175,6 +237,24 @@ SqlStatement SqsCore::InsertDedupSql(const Queue& q, const std::string& key,
       "INSERT OR REPLACE INTO sqs_dedup(queue_uid, key, message_id, seq, expire_ms)"
       " VALUES(?1, ?2, ?3, ?4, ?5)",
       {I(q.uid), key, e.message_id, I(e.seq), e.expire_ms}};
+}
+
+SqlStatement SqsCore::InsertAttemptSql(const Queue& q, const std::string& id,
+                                       const Queue::Attempt& a) {
+  json handles = json::array();
+  for (const auto& [seq, nonce] : a.handles) handles.push_back(json::array({seq, nonce}));
+  std::vector<uint8_t> cbor = json::to_cbor(json{{"h", std::move(handles)}, {"r", a.response}});
+  return {
+      "INSERT OR REPLACE INTO sqs_attempts(queue_uid, id, expire_ms, data) VALUES(?1, ?2, ?3, ?4)",
+      {I(q.uid), id, a.expire_ms, SqlBlob{std::string(cbor.begin(), cbor.end())}}};
+}
+
+SqlStatement SqsCore::UpsertMoveTaskSql(const MoveTask& t) {
+  return {
+      "INSERT OR REPLACE INTO sqs_move_tasks(handle, task_id, source_arn, dest_arn, rate,"
+      " started_ms, moved, to_move, status) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      {t.handle, t.task_id, t.source_arn, t.dest_arn, t.rate, t.started_ms, t.moved, t.to_move,
+       t.status}};
 }
 
 }  // namespace wharf::sqs

@@ -36,7 +36,8 @@ std::string SqsCore::QueueUrl(const RequestContext& ctx, const Queue& q) const {
   return "http://" + host + "/" + q.account + "/" + q.name;
 }
 
-Result<SqsCore::QueuePtr> SqsCore::ResolveLocked(const RequestContext& ctx, const json& input) {
+Result<SqsCore::QueuePtr> SqsCore::ResolveLocked(const RequestContext& ctx, const json& input,
+                                                 std::string_view action) {
   std::string url = input.value("QueueUrl", "");
   while (!url.empty() && url.back() == '/') url.pop_back();
   auto parts = Split(url, '/');
@@ -45,6 +46,7 @@ Result<SqsCore::QueuePtr> SqsCore::ResolveLocked(const RequestContext& ctx, cons
   if (account.empty() || account.find(':') != std::string::npos) account = ctx.account;
   auto it = queues_.find(Key(ctx.region, account, name));
   if (it == queues_.end()) return QueueDoesNotExist();
+  WHARF_RETURN_IF_ERROR(AuthorizeLocked(Caller{ctx.account, {}, {}}, *it->second, action));
   return it->second;
 }
 
@@ -204,6 +206,7 @@ SqsCore::OpResult SqsCore::GetQueueUrl(const RequestContext& ctx, json& in, Defe
   std::string account = in.value("QueueOwnerAWSAccountId", ctx.account);
   auto it = queues_.find(Key(ctx.region, account, in.value("QueueName", "")));
   if (it == queues_.end()) return QueueDoesNotExist();
+  WHARF_RETURN_IF_ERROR(AuthorizeLocked(Caller{ctx.account, {}, {}}, *it->second, "GetQueueUrl"));
   Outcome o;
   o.output["QueueUrl"] = QueueUrl(ctx, *it->second);
   return o;
@@ -257,7 +260,7 @@ void SqsCore::RemoveAllMessagesLocked(Queue& q) {
 }
 
 SqsCore::OpResult SqsCore::DeleteQueue(const RequestContext& ctx, json& in, Deferred& d) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "DeleteQueue");
   if (!r.ok()) return std::move(r).error();
   QueuePtr q = *r;
   const std::string key = Key(q->region, q->account, q->name);
@@ -274,14 +277,13 @@ SqsCore::OpResult SqsCore::DeleteQueue(const RequestContext& ctx, json& in, Defe
   }
   q->waiters.clear();
   Outcome o;
-  o.writes.push_back(DeleteQueueMessagesSql(*q));
-  o.writes.push_back(DeleteQueueSql(*q));
+  o.writes = DeleteQueueSql(*q, deleted_at_ms_[key]);
   RemoveAllMessagesLocked(*q);
   return o;
 }
 
 SqsCore::OpResult SqsCore::GetQueueAttributes(const RequestContext& ctx, json& in, Deferred&) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "GetQueueAttributes");
   if (!r.ok()) return std::move(r).error();
   const Queue& q = **r;
   std::set<std::string> names;
@@ -315,7 +317,7 @@ SqsCore::OpResult SqsCore::GetQueueAttributes(const RequestContext& ctx, json& i
 }
 
 SqsCore::OpResult SqsCore::SetQueueAttributes(const RequestContext& ctx, json& in, Deferred&) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "SetQueueAttributes");
   if (!r.ok()) return std::move(r).error();
   QueuePtr q = *r;
   auto attrs = q->attributes;
@@ -337,7 +339,7 @@ SqsCore::OpResult SqsCore::SetQueueAttributes(const RequestContext& ctx, json& i
 }
 
 SqsCore::OpResult SqsCore::PurgeQueue(const RequestContext& ctx, json& in, Deferred&) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "PurgeQueue");
   if (!r.ok()) return std::move(r).error();
   Queue& q = **r;
   const int64_t now = NowMs();
@@ -349,12 +351,13 @@ SqsCore::OpResult SqsCore::PurgeQueue(const RequestContext& ctx, json& in, Defer
   q.last_purge_ms = now;
   RemoveAllMessagesLocked(q);
   Outcome o;
-  o.writes.push_back(DeleteQueueMessagesSql(q));
+  o.writes = RemoveAllMessagesSql(q);
+  o.writes.push_back(UpsertQueueSql(q));
   return o;
 }
 
 SqsCore::OpResult SqsCore::TagQueue(const RequestContext& ctx, json& in, Deferred&) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "TagQueue");
   if (!r.ok()) return std::move(r).error();
   Queue& q = **r;
   const json tags = in.value("Tags", json::object());
@@ -365,7 +368,7 @@ SqsCore::OpResult SqsCore::TagQueue(const RequestContext& ctx, json& in, Deferre
 }
 
 SqsCore::OpResult SqsCore::UntagQueue(const RequestContext& ctx, json& in, Deferred&) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "UntagQueue");
   if (!r.ok()) return std::move(r).error();
   Queue& q = **r;
   for (const auto& k : in.value("TagKeys", json::array())) q.tags.erase(StringOf(k));
@@ -375,7 +378,7 @@ SqsCore::OpResult SqsCore::UntagQueue(const RequestContext& ctx, json& in, Defer
 }
 
 SqsCore::OpResult SqsCore::ListQueueTags(const RequestContext& ctx, json& in, Deferred&) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "ListQueueTags");
   if (!r.ok()) return std::move(r).error();
   Outcome o;
   if (!(*r)->tags.empty()) o.output["Tags"] = (*r)->tags;
@@ -383,7 +386,7 @@ SqsCore::OpResult SqsCore::ListQueueTags(const RequestContext& ctx, json& in, De
 }
 
 SqsCore::OpResult SqsCore::AddPermission(const RequestContext& ctx, json& in, Deferred&) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "AddPermission");
   if (!r.ok()) return std::move(r).error();
   Queue& q = **r;
   const std::string label = in.value("Label", "");
@@ -416,7 +419,7 @@ SqsCore::OpResult SqsCore::AddPermission(const RequestContext& ctx, json& in, De
 }
 
 SqsCore::OpResult SqsCore::RemovePermission(const RequestContext& ctx, json& in, Deferred&) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "RemovePermission");
   if (!r.ok()) return std::move(r).error();
   Queue& q = **r;
   const std::string label = in.value("Label", "");

@@ -11,7 +11,6 @@
 namespace wharf::sqs {
 namespace {
 
-constexpr int64_t kAttemptWindowMs = 5 * 60 * 1000;
 constexpr int64_t kMaxVisibilitySeconds = 43200;
 
 void PutU64(std::string& s, uint64_t v) {
@@ -162,6 +161,9 @@ json SqsCore::TakeLocked(Queue& q, const ReceiveParams& p, Sql& writes, Deferred
   const int visibility = p.visibility >= 0 ? p.visibility : q.visibility_timeout;
   QueuePtr dlq = q.dlq_arn.empty() ? nullptr : FindByArnLocked(q.dlq_arn);
   QueuePtr self = by_uid_[q.uid];
+  // Below both the request's maximum and the queue's in-flight limit.
+  const size_t max_inflight = env_.config.sqs_max_inflight;
+  auto room = [&] { return static_cast<int>(out.size()) < p.max && q.n_inflight < max_inflight; };
   // Receives or dead-letters one visible message; false when it went to the DLQ.
   auto take = [&](std::map<uint64_t, Message>::iterator it) {
     Message& m = it->second;
@@ -185,7 +187,7 @@ json SqsCore::TakeLocked(Queue& q, const ReceiveParams& p, Sql& writes, Deferred
     return true;
   };
   if (!q.fifo) {
-    while (static_cast<int>(out.size()) < p.max && !q.visible.empty()) {
+    while (room() && !q.visible.empty()) {
       const uint64_t seq = q.visible.front();
       q.visible.pop_front();
       auto it = q.messages.find(seq);
@@ -203,12 +205,12 @@ json SqsCore::TakeLocked(Queue& q, const ReceiveParams& p, Sql& writes, Deferred
   }
   std::sort(ready.begin(), ready.end());
   for (const auto& [head, gid] : ready) {
-    if (static_cast<int>(out.size()) >= p.max) break;
+    if (!room()) break;
     auto git = q.groups.find(gid);
     if (git == q.groups.end()) continue;
     std::vector<uint64_t> seqs(git->second.seqs.begin(), git->second.seqs.end());
     for (uint64_t seq : seqs) {
-      if (static_cast<int>(out.size()) >= p.max) break;
+      if (!room()) break;
       auto it = q.messages.find(seq);
       if (it->second.state != MsgState::kVisible) break;
       take(it);
@@ -250,7 +252,7 @@ void SqsCore::OnWaiterTimeout(std::shared_ptr<Waiter> w) {
 }
 
 SqsCore::OpResult SqsCore::ReceiveMessage(const RequestContext& ctx, json& in, Deferred& d) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "ReceiveMessage");
   if (!r.ok()) return std::move(r).error();
   QueuePtr q = *r;
   ReceiveParams p;
@@ -291,6 +293,12 @@ SqsCore::OpResult SqsCore::ReceiveMessage(const RequestContext& ctx, json& in, D
     p.attribute_names.push_back(name);
   }
   p.attempt_id = in.value("ReceiveRequestAttemptId", "");
+  // A FIFO queue at the limit just returns nothing more; a standard queue refuses.
+  if (!q->fifo && q->n_inflight >= env_.config.sqs_max_inflight) {
+    return Error("OverLimit",
+                 "Too many messages have been received without being deleted.\nPlease delete "
+                 "your received messages or let them timeout before receiving more.");
+  }
   const int64_t now = NowMs();
   Outcome o;
   if (q->fifo && !p.attempt_id.empty()) {
@@ -317,6 +325,7 @@ SqsCore::OpResult SqsCore::ReceiveMessage(const RequestContext& ctx, json& in, D
         auto h = ParseReceiptHandle(m["ReceiptHandle"].get<std::string>());
         if (h.ok()) a.handles.emplace_back(h->seq, h->nonce);
       }
+      o.writes.push_back(InsertAttemptSql(*q, p.attempt_id, a));
       q->attempts[p.attempt_id] = std::move(a);
     }
     return o;
@@ -351,7 +360,7 @@ Status SqsCore::DeleteOneLocked(Queue& q, const std::string& handle, Sql& writes
 }
 
 SqsCore::OpResult SqsCore::DeleteMessage(const RequestContext& ctx, json& in, Deferred& d) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "DeleteMessage");
   if (!r.ok()) return std::move(r).error();
   Outcome o;
   WHARF_RETURN_IF_ERROR(DeleteOneLocked(**r, in.value("ReceiptHandle", ""), o.writes));
@@ -360,7 +369,7 @@ SqsCore::OpResult SqsCore::DeleteMessage(const RequestContext& ctx, json& in, De
 }
 
 SqsCore::OpResult SqsCore::DeleteMessageBatch(const RequestContext& ctx, json& in, Deferred& d) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "DeleteMessage");
   if (!r.ok()) return std::move(r).error();
   const json entries = in.value("Entries", json::array());
   WHARF_RETURN_IF_ERROR(CheckBatchEntries(entries, "DeleteMessageBatchRequestEntry"));
@@ -410,7 +419,7 @@ Status SqsCore::ChangeVisibilityOneLocked(Queue& q, const std::string& handle, i
 
 SqsCore::OpResult SqsCore::ChangeMessageVisibility(const RequestContext& ctx, json& in,
                                                    Deferred& d) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "ChangeMessageVisibility");
   if (!r.ok()) return std::move(r).error();
   Outcome o;
   WHARF_RETURN_IF_ERROR(ChangeVisibilityOneLocked(
@@ -420,7 +429,7 @@ SqsCore::OpResult SqsCore::ChangeMessageVisibility(const RequestContext& ctx, js
 
 SqsCore::OpResult SqsCore::ChangeMessageVisibilityBatch(const RequestContext& ctx, json& in,
                                                         Deferred& d) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "ChangeMessageVisibility");
   if (!r.ok()) return std::move(r).error();
   const json entries = in.value("Entries", json::array());
   WHARF_RETURN_IF_ERROR(CheckBatchEntries(entries, "ChangeMessageVisibilityBatchRequestEntry"));

@@ -221,7 +221,7 @@ Result<json> SqsCore::SendOneLocked(const RequestContext& ctx, Queue& q, const j
 }
 
 SqsCore::OpResult SqsCore::SendMessage(const RequestContext& ctx, json& in, Deferred& d) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "SendMessage");
   if (!r.ok()) return std::move(r).error();
   Outcome o;
   auto out = SendOneLocked(ctx, **r, in, o.writes, d);
@@ -231,7 +231,7 @@ SqsCore::OpResult SqsCore::SendMessage(const RequestContext& ctx, json& in, Defe
 }
 
 SqsCore::OpResult SqsCore::SendMessageBatch(const RequestContext& ctx, json& in, Deferred& d) {
-  auto r = ResolveLocked(ctx, in);
+  auto r = ResolveLocked(ctx, in, "SendMessage");
   if (!r.ok()) return std::move(r).error();
   Queue& q = **r;
   const json entries = in.value("Entries", json::array());

@@ -118,6 +118,7 @@ TEST(ConfigTest, HelpListsEveryFlagWithEnvAndDefault) {
                              "--sqs-purge-cooldown",
                              "--sqs-delete-cooldown",
                              "WHARF_SQS_DELETE_COOLDOWN",
+                             "--sqs-max-inflight",
                              "--version"}) {
     EXPECT_NE(text.find(needle), std::string::npos) << needle;
   }

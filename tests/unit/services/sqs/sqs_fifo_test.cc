@@ -129,6 +129,50 @@ TEST_F(SqsFifo, ReceiveRequestAttemptIdReturnsSameBatch) {
   EXPECT_TRUE(Receive(url, {{"ReceiveRequestAttemptId", "try-2"}}).empty());
 }
 
+TEST_F(SqsFifo, InFlightLimitReturnsNothingMore) {
+  config_.sqs_max_inflight = 2;
+  std::string url = CreateQueue("q.fifo", {{"FifoQueue", "true"}});
+  for (int i = 0; i < 4; ++i) Ok("SendMessage", Send(url, "m", Named("g", i), Named("d", i)));
+  json got = Receive(url, {{"MaxNumberOfMessages", 10}});
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_TRUE(Receive(url).empty());  // no OverLimit for FIFO queues
+  Ok("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", got[0]["ReceiptHandle"]}});
+  EXPECT_EQ(Receive(url, {{"MaxNumberOfMessages", 10}}).size(), 1u);
+}
+
+TEST_F(SqsFifo, HighThroughputAttributesRoundTripAndPair) {
+  std::string url = CreateQueue("q.fifo", {{"FifoQueue", "true"}});
+  auto attrs = [&] {
+    return Ok("GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", {"All"}}})["Attributes"];
+  };
+  EXPECT_EQ(attrs()["DeduplicationScope"], "queue");
+  EXPECT_EQ(attrs()["FifoThroughputLimit"], "perQueue");
+  // perMessageGroupId needs DeduplicationScope messageGroup, in the same call or already set.
+  AwsError e =
+      Err("SetQueueAttributes",
+          {{"QueueUrl", url}, {"Attributes", {{"FifoThroughputLimit", "perMessageGroupId"}}}},
+          "InvalidAttributeValue");
+  EXPECT_EQ(e.message,
+            "Invalid value for the parameter FifoThroughputLimit. Reason: The perMessageGroupId "
+            "value is allowed only when the value for DeduplicationScope is messageGroup.");
+  Ok("SetQueueAttributes",
+     {{"QueueUrl", url}, {"Attributes", {{"DeduplicationScope", "messageGroup"}}}});
+  Ok("SetQueueAttributes",
+     {{"QueueUrl", url}, {"Attributes", {{"FifoThroughputLimit", "perMessageGroupId"}}}});
+  EXPECT_EQ(attrs()["DeduplicationScope"], "messageGroup");
+  EXPECT_EQ(attrs()["FifoThroughputLimit"], "perMessageGroupId");
+  Err("SetQueueAttributes",
+      {{"QueueUrl", url}, {"Attributes", {{"FifoThroughputLimit", "perGroup"}}}},
+      "InvalidAttributeValue");
+  Err("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"DeduplicationScope", "group"}}}},
+      "InvalidAttributeValue");
+  // Back to normal throughput: both at once (the recorded AWS sequence).
+  Ok("SetQueueAttributes",
+     {{"QueueUrl", url},
+      {"Attributes", {{"DeduplicationScope", "queue"}, {"FifoThroughputLimit", "perQueue"}}}});
+  EXPECT_EQ(attrs()["FifoThroughputLimit"], "perQueue");
+}
+
 TEST_F(SqsFifo, CreateRules) {
   Err("CreateQueue", {{"QueueName", "q"}, {"Attributes", {{"DeduplicationScope", "queue"}}}},
       "InvalidAttributeName");

@@ -139,6 +139,21 @@ TEST_F(SqsMessages, ReceiveParameterRanges) {
             "if provided.");
 }
 
+TEST_F(SqsMessages, OverLimitAtTheInFlightLimit) {
+  config_.sqs_max_inflight = 3;  // AWS: 120,000; the engine reads the setting on each receive
+  std::string url = CreateQueue("q", {{"VisibilityTimeout", "10"}});
+  for (int i = 0; i < 5; ++i) Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "m"}});
+  EXPECT_EQ(Receive(url, {{"MaxNumberOfMessages", 10}}).size(), 3u);  // capped at the limit
+  AwsError e = Err("ReceiveMessage", {{"QueueUrl", url}}, "OverLimit");
+  EXPECT_EQ(e.http_status, 403);
+  EXPECT_EQ(e.QueryCode(), "OverLimit");
+  EXPECT_EQ(e.message,
+            "Too many messages have been received without being deleted.\nPlease delete your "
+            "received messages or let them timeout before receiving more.");
+  Advance(10'000);  // back in the queue, no longer in flight
+  EXPECT_EQ(Receive(url, {{"MaxNumberOfMessages", 10}}).size(), 3u);
+}
+
 TEST_F(SqsMessages, VisibilityTimeoutExpiresWithTheClock) {
   std::string url = CreateQueue("q", {{"VisibilityTimeout", "10"}});
   Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "m"}});

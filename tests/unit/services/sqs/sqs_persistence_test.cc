@@ -91,5 +91,76 @@ TEST_F(SqsPersistence, StateSurvivesRestart) {
   EXPECT_EQ(again["MessageId"], first["MessageId"]);
 }
 
+TEST_F(SqsPersistence, CooldownsSurviveRestart) {
+  std::string url = CreateQueue("q");
+  CreateQueue("gone");
+  Ok("PurgeQueue", {{"QueueUrl", url}});
+  Ok("DeleteQueue", {{"QueueUrl", "http://localhost:4566/000000000000/gone"}});
+  Advance(30'000);
+
+  Restart();
+
+  Err("PurgeQueue", {{"QueueUrl", url}}, "PurgeQueueInProgress");
+  Err("CreateQueue", {{"QueueName", "gone"}}, "QueueDeletedRecently");
+  Advance(30'000);
+  Ok("PurgeQueue", {{"QueueUrl", url}});
+  CreateQueue("gone");
+}
+
+TEST_F(SqsPersistence, ReceiveRequestAttemptSurvivesRestart) {
+  std::string url = CreateQueue("q.fifo", {{"FifoQueue", "true"}, {"VisibilityTimeout", "60"}});
+  Ok("SendMessage", {{"QueueUrl", url},
+                     {"MessageBody", "m"},
+                     {"MessageGroupId", "g"},
+                     {"MessageDeduplicationId", "d"},
+                     {"MessageAttributes",
+                      {{"bin", {{"DataType", "Binary"}, {"BinaryValue", json::binary({7})}}}}}});
+  json first = Ok("ReceiveMessage", {{"QueueUrl", url},
+                                     {"ReceiveRequestAttemptId", "try-1"},
+                                     {"MessageAttributeNames", {"All"}}});
+  ASSERT_EQ(first["Messages"].size(), 1u);
+
+  Restart();
+
+  json retry = Ok("ReceiveMessage", {{"QueueUrl", url}, {"ReceiveRequestAttemptId", "try-1"}});
+  EXPECT_EQ(retry, first);
+  // After the 5-minute window the id is forgotten.
+  Advance(5 * 60'000);
+  json later = Ok("ReceiveMessage", {{"QueueUrl", url}, {"ReceiveRequestAttemptId", "try-1"}});
+  ASSERT_EQ(later["Messages"].size(), 1u);
+  EXPECT_NE(later["Messages"][0]["ReceiptHandle"], first["Messages"][0]["ReceiptHandle"]);
+}
+
+TEST_F(SqsPersistence, MoveTaskResumesAfterRestart) {
+  const std::string dlq_arn = "arn:aws:sqs:us-east-1:000000000000:dlq";
+  std::string dlq = CreateQueue("dlq");
+  std::string src = CreateQueue(
+      "src",
+      {{"RedrivePolicy", json{{"deadLetterTargetArn", dlq_arn}, {"maxReceiveCount", 1}}.dump()},
+       {"VisibilityTimeout", "1"}});
+  for (int i = 0; i < 4; ++i)
+    Ok("SendMessage", {{"QueueUrl", src}, {"MessageBody", Named("m", i)}});
+  ASSERT_EQ(Receive(src, {{"MaxNumberOfMessages", 10}}).size(), 4u);
+  Advance(1'000);
+  EXPECT_TRUE(Receive(src, {{"MaxNumberOfMessages", 10}}).empty());  // all four to the DLQ
+  json t =
+      Ok("StartMessageMoveTask", {{"SourceArn", dlq_arn}, {"MaxNumberOfMessagesPerSecond", 2}});
+  Advance(1'000);  // the first tick moves 2
+
+  Restart();
+
+  json list = Ok("ListMessageMoveTasks", {{"SourceArn", dlq_arn}});
+  ASSERT_EQ(list["Results"].size(), 1u);
+  EXPECT_EQ(list["Results"][0]["Status"], "RUNNING");
+  EXPECT_EQ(list["Results"][0]["TaskHandle"], t["TaskHandle"]);
+  EXPECT_EQ(list["Results"][0]["ApproximateNumberOfMessagesMoved"], 2);
+  Advance(1'000);
+  Advance(1'000);
+  list = Ok("ListMessageMoveTasks", {{"SourceArn", dlq_arn}});
+  EXPECT_EQ(list["Results"][0]["Status"], "COMPLETED") << list.dump();
+  EXPECT_EQ(list["Results"][0]["ApproximateNumberOfMessagesMoved"], 4);
+  EXPECT_EQ(Receive(src, {{"MaxNumberOfMessages", 10}}).size(), 4u);
+}
+
 }  // namespace
 }  // namespace wharf::sqs::testing

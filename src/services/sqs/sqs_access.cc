@@ -1,0 +1,70 @@
+// Who may act on a queue: the owner always; another account or an AWS service what the queue's
+// Policy allows (see sqs_policy.h).
+#include "services/sqs/sqs_core.h"
+#include "services/sqs/sqs_errors.h"
+#include "services/sqs/sqs_util.h"
+
+namespace wharf::sqs {
+namespace {
+
+// "Cross-account permissions don't apply to" these (SQS Developer Guide, limitations of
+// custom policies): only the owner may call them.
+bool OwnerOnly(std::string_view action) {
+  for (std::string_view a :
+       {"AddPermission", "CancelMessageMoveTask", "CreateQueue", "DeleteQueue",
+        "ListMessageMoveTasks", "ListQueues", "ListQueueTags", "RemovePermission",
+        "SetQueueAttributes", "StartMessageMoveTask", "TagQueue", "UntagQueue"}) {
+    if (a == action) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Status SqsCore::AuthorizeLocked(const Caller& caller, const Queue& q,
+                                std::string_view action) const {
+  if (caller.account == q.account) return OkStatus();
+  PolicyDecision decision = PolicyDecision::kNone;
+  auto policy = q.attributes.find("Policy");
+  if (!OwnerOnly(action) && policy != q.attributes.end()) {
+    decision = EvaluatePolicy(json::parse(policy->second, nullptr, false), caller, action, q.arn);
+  }
+  if (decision == PolicyDecision::kAllow) return OkStatus();
+  const std::string principal =
+      caller.service.empty() ? "arn:aws:iam::" + caller.account + ":root" : caller.service;
+  return AccessDenied(principal, action, q.arn, q.region, decision == PolicyDecision::kDeny);
+}
+
+Result<SqsCore::QueuePtr> SqsCore::ResolveArnLocked(const RequestContext& ctx,
+                                                    const std::string& arn, std::string_view param,
+                                                    std::string_view action) {
+  QueuePtr q = FindByArnLocked(arn);
+  if (!q) {
+    return Error("ResourceNotFoundException", "The resource that you specified for the " +
+                                                  std::string(param) + " parameter doesn't exist.");
+  }
+  WHARF_RETURN_IF_ERROR(AuthorizeLocked(Caller{ctx.account, {}, {}}, *q, action));
+  return q;
+}
+
+void SqsCore::SendAsService(const Caller& caller, const std::string& queue_arn, json input,
+                            OperationReply reply) {
+  RequestContext ctx;
+  Status allowed = OkStatus();
+  {
+    std::lock_guard lock(mu_);
+    QueuePtr q = FindByArnLocked(queue_arn);
+    if (!q) {
+      allowed = QueueDoesNotExist();
+    } else {
+      allowed = AuthorizeLocked(caller, *q, "SendMessage");
+      // The request then runs as the owner's own, the policy having allowed it.
+      ctx = RequestContext{NewUuid(), q->account, q->region, "", "internal"};
+      input["QueueUrl"] = "/" + q->account + "/" + q->name;
+    }
+  }
+  if (!allowed.ok()) return reply(std::move(allowed).error());
+  Invoke(ctx, "SendMessage", std::move(input), std::move(reply));
+}
+
+}  // namespace wharf::sqs

@@ -1,0 +1,133 @@
+#include "sqs_test_util.h"
+
+namespace wharf::sqs::testing {
+namespace {
+
+class SqsAccess : public SqsFixture {
+ protected:
+  // Runs as account 222222222222 (what a 12-digit access key id selects).
+  Result<json> AsOther(const std::string& op, json input) {
+    RequestContext owner = ctx_;
+    ctx_.account = kOther;
+    auto r = Call(op, std::move(input));
+    ctx_ = owner;
+    return r;
+  }
+  void ExpectDenied(const std::string& op, json input) {
+    auto r = AsOther(op, std::move(input));
+    ASSERT_FALSE(r.ok()) << op << " was allowed";
+    EXPECT_EQ(r.error().http_status, 403) << op;
+    EXPECT_EQ(r.error().QueryCode(), "AccessDenied") << op;
+    EXPECT_EQ(r.error().code, "com.amazon.coral.service#AccessDeniedException") << op;
+  }
+  void ExpectAllowed(const std::string& op, json input) {
+    auto r = AsOther(op, std::move(input));
+    EXPECT_TRUE(r.ok()) << op << ": " << (r.ok() ? "" : r.error().message);
+  }
+  // SendAsService's reply.
+  Result<json> SendAsSns(const std::string& topic_account, const std::string& queue_arn) {
+    auto p = std::make_shared<Pending>();
+    Caller sns{topic_account, "sns.amazonaws.com", "arn:aws:sns:us-east-1:" + topic_account + ":t"};
+    engine_->SendAsService(sns, queue_arn, {{"MessageBody", "from sns"}}, [p](Result<json> r) {
+      std::lock_guard lock(p->mu);
+      p->result = std::move(r);
+      p->cv.notify_all();
+    });
+    store_->Flush();
+    std::unique_lock lock(p->mu);
+    p->cv.wait_for(lock, std::chrono::seconds(10), [&] { return p->result.has_value(); });
+    if (!p->result) return AwsError::Internal("no reply");
+    return std::move(*p->result);
+  }
+
+  static constexpr char kOther[] = "222222222222";
+  const std::string arn_ = "arn:aws:sqs:us-east-1:000000000000:q";
+};
+
+TEST_F(SqsAccess, CrossAccountWithoutPolicyIsDenied) {
+  std::string url = CreateQueue("q");
+  auto r = AsOther("SendMessage", {{"QueueUrl", url}, {"MessageBody", "x"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message,
+            "User: arn:aws:iam::222222222222:root is not authorized to perform: sqs:sendmessage "
+            "on resource: " +
+                arn_ + " because no resource-based policy allows the sqs:sendmessage action");
+  EXPECT_EQ(r.error().QueryMessage(),
+            "Access to the resource https://sqs.us-east-1.amazonaws.com/ is denied.");
+  ExpectDenied("GetQueueUrl", {{"QueueName", "q"}, {"QueueOwnerAWSAccountId", "000000000000"}});
+  ExpectDenied("ReceiveMessage", {{"QueueUrl", url}});
+  ExpectDenied("GetQueueAttributes", {{"QueueUrl", url}});
+  ExpectDenied("DeleteQueue", {{"QueueUrl", url}});
+  ExpectDenied("ListMessageMoveTasks", {{"SourceArn", arn_}});
+  // The owner is not affected; a queue that does not exist is still QueueDoesNotExist.
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "x"}});
+  auto missing =
+      AsOther("GetQueueUrl", {{"QueueName", "nope"}, {"QueueOwnerAWSAccountId", "000000000000"}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, "QueueDoesNotExist");
+}
+
+TEST_F(SqsAccess, AddPermissionGrantsOnlyTheListedActions) {
+  std::string url = CreateQueue("q");
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "x"}});
+  Ok("AddPermission", {{"QueueUrl", url},
+                       {"Label", "l"},
+                       {"AWSAccountIds", {kOther}},
+                       {"Actions", {"ReceiveMessage", "GetQueueUrl"}}});
+  ExpectAllowed("GetQueueUrl", {{"QueueName", "q"}, {"QueueOwnerAWSAccountId", "000000000000"}});
+  auto got = AsOther("ReceiveMessage", {{"QueueUrl", url}});
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->value("Messages", json::array()).size(), 1u);
+  ExpectDenied("SendMessage", {{"QueueUrl", url}, {"MessageBody", "x"}});
+  Ok("RemovePermission", {{"QueueUrl", url}, {"Label", "l"}});
+  ExpectDenied("ReceiveMessage", {{"QueueUrl", url}});
+}
+
+TEST_F(SqsAccess, PolicyAllowsBatchesByTheirActionAndDenyWins) {
+  std::string url = CreateQueue("q");
+  json policy = {
+      {"Version", "2012-10-17"},
+      {"Statement",
+       {{{"Effect", "Allow"}, {"Principal", {{"AWS", kOther}}}, {"Action", "sqs:*"}},
+        {{"Effect", "Deny"}, {"Principal", "*"}, {"Action", "sqs:Purge*"}, {"Resource", arn_}}}}};
+  Ok("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"Policy", policy.dump()}}}});
+  ExpectAllowed("SendMessageBatch",
+                {{"QueueUrl", url}, {"Entries", {{{"Id", "1"}, {"MessageBody", "x"}}}}});
+  ExpectAllowed("GetQueueAttributes", {{"QueueUrl", url}});
+  auto r = AsOther("PurgeQueue", {{"QueueUrl", url}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("with an explicit deny"), std::string::npos);
+  // Actions only the owner may call, whatever the policy says.
+  ExpectDenied("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"DelaySeconds", "1"}}}});
+  ExpectDenied("TagQueue", {{"QueueUrl", url}, {"Tags", {{"k", "v"}}}});
+  ExpectDenied("DeleteQueue", {{"QueueUrl", url}});
+  // The owner passes an explicit Deny: the account always keeps control of its queue.
+  Ok("PurgeQueue", {{"QueueUrl", url}});
+}
+
+TEST_F(SqsAccess, ServiceDeliveryAcrossAccountsNeedsThePolicy) {
+  std::string url = CreateQueue("q");
+  // From a topic of the same account: no policy needed.
+  EXPECT_TRUE(SendAsSns("000000000000", arn_).ok());
+  auto denied = SendAsSns("333333333333", arn_);
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().QueryCode(), "AccessDenied");
+  json policy = {
+      {"Statement",
+       {{{"Effect", "Allow"},
+         {"Principal", {{"Service", "sns.amazonaws.com"}}},
+         {"Action", "sqs:SendMessage"},
+         {"Resource", arn_},
+         {"Condition",
+          {{"ArnEquals", {{"aws:SourceArn", "arn:aws:sns:us-east-1:333333333333:t"}}}}}}}}};
+  Ok("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"Policy", policy.dump()}}}});
+  EXPECT_TRUE(SendAsSns("333333333333", arn_).ok());
+  EXPECT_FALSE(SendAsSns("444444444444", arn_).ok());
+  EXPECT_EQ(Receive(url, {{"MaxNumberOfMessages", 10}}).size(), 2u);
+  auto missing = SendAsSns("000000000000", "arn:aws:sqs:us-east-1:000000000000:nope");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, "QueueDoesNotExist");
+}
+
+}  // namespace
+}  // namespace wharf::sqs::testing
