@@ -443,13 +443,17 @@ Status PrepareDatabase(sqlite3* db, const std::string& path) {
                                         ": cannot switch to WAL mode "
                                         "(is the directory writable?)");
   }
+  // Nothing is written when the database is already set up: a write here would make every
+  // start create and sync a fresh WAL file (several milliseconds).
+  if (rc == SQLITE_OK) rc = sqlite::Exec(db, "PRAGMA synchronous=NORMAL", &error);
+  if (rc == SQLITE_OK && application_id != kApplicationId) {
+    rc = sqlite::Exec(db, "PRAGMA application_id=" + std::to_string(kApplicationId), &error);
+  }
   if (rc == SQLITE_OK) {
-    rc = sqlite::Exec(
-        db,
-        "PRAGMA synchronous=NORMAL; PRAGMA application_id=" + std::to_string(kApplicationId) +
-            "; CREATE TABLE IF NOT EXISTS wharf_schema(service TEXT PRIMARY KEY, "
-            "version INTEGER NOT NULL)",
-        &error);
+    rc = sqlite::Exec(db,
+                      "CREATE TABLE IF NOT EXISTS wharf_schema(service TEXT PRIMARY KEY, "
+                      "version INTEGER NOT NULL)",
+                      &error);
   }
   if (rc != SQLITE_OK) return AwsError::ServiceUnavailable("cannot use " + path + ": " + error);
   return OkStatus();
