@@ -233,12 +233,17 @@ void SnsCore::RemoveSubscriptionLocked(const std::string& arn, Sql& writes) {
   writes.push_back({kDelete, {std::string("subscription"), arn}});
 }
 
-SnsCore::OpResult SnsCore::Unsubscribe(const RequestContext&, json& in, Deferred&) {
+SnsCore::OpResult SnsCore::Unsubscribe(const RequestContext& ctx, json& in, Deferred& d) {
   auto s = SubscriptionLocked(Str(in, "SubscriptionArn"));
   Outcome o;
   if (!s.ok()) {
     if (s.error().code == "NotFound") return o;
     return std::move(s).error();
+  }
+  if (((*s)->protocol == "http" || (*s)->protocol == "https") && !(*s)->pending) {
+    Subscription gone = **s;  // AWS tells the endpoint, with a token to subscribe again
+    gone.token = RandomHex(64);
+    SendConfirmation(gone, ctx.host, "UnsubscribeConfirmation", d);
   }
   RemoveSubscriptionLocked((*s)->arn, o.writes);
   return o;

@@ -59,6 +59,35 @@ TEST_F(HttpDeliveryTest, ConfirmationThenNotification) {
   EXPECT_FALSE(env["Signature"].get<std::string>().empty());
 }
 
+TEST_F(HttpDeliveryTest, UnsubscribePostsUnsubscribeConfirmation) {
+  Endpoint ep;
+  std::string topic = CreateTopic("t");
+  std::string sub = ConfirmedSubscription(*this, ep, topic);
+  Ok("Unsubscribe", {{"SubscriptionArn", sub}});
+  auto reqs = ep.WaitFor(2);
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[1].Header("x-amz-sns-message-type"), "UnsubscribeConfirmation");
+  EXPECT_EQ(reqs[1].Header("x-amz-sns-subscription-arn"), sub);
+  EXPECT_EQ(reqs[1].Header("x-amz-sns-topic-arn"), topic);
+  json body = json::parse(reqs[1].body);
+  EXPECT_EQ(body["Type"], "UnsubscribeConfirmation");
+  EXPECT_EQ(body["Message"], "You have chosen to deactivate subscription " + sub +
+                                 ".\nTo cancel this operation and restore the subscription, "
+                                 "visit the SubscribeURL included in this message.");
+  const std::string token = body["Token"];
+  EXPECT_EQ(token.size(), 128u);
+  EXPECT_EQ(QueryParam(body["SubscribeURL"], "Token"), token);
+  EXPECT_EQ(body["SubscribeURL"].get<std::string>().find(
+                "http://localhost:4566/?Action=ConfirmSubscription&TopicArn="),
+            0u);
+  EXPECT_FALSE(body["Signature"].get<std::string>().empty());
+  EXPECT_EQ(body["SignatureVersion"], "1");
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "after unsubscribe"}});
+  Ok("Unsubscribe", {{"SubscriptionArn", sub}});  // already gone: no second POST
+  Ok("ListTopics", json::object());
+  EXPECT_EQ(ep.Count(), 2u);
+}
+
 TEST_F(HttpDeliveryTest, RetriesOnTheVirtualClockThenDlq) {
   Endpoint ep;
   std::string topic = CreateTopic("t");
