@@ -98,7 +98,7 @@ struct Delivery {
   std::string publish_id;  // id of the "publish" row
   std::string subscription_arn;
   std::shared_ptr<const Published> msg;
-  std::string lane;           // delivery thread: the endpoint whose POST slot it holds
+  std::string lane;           // delivery thread: the scheme://host:port of its POST
   int attempt = 0;            // attempts made so far
   int64_t next_ms = 0;        // when the next attempt is due (0: at once)
   bool retry_stored = false;  // a "retry" row exists
@@ -328,7 +328,7 @@ class SnsCore {
   std::map<std::string, json> sandbox_;  // phone -> {"status", "code", "language"}
   std::deque<json> outbox_;
   std::map<std::string, std::deque<json>> delivery_log_;  // by subscription arn
-  // Delivery thread only: POSTs in flight and waiting, by endpoint URL.
+  // Delivery thread only: POSTs in flight and waiting, by scheme://host:port.
   struct HttpLane {
     int in_flight = 0;
     std::deque<std::pair<std::shared_ptr<Delivery>, HttpClientRequest>> waiting;

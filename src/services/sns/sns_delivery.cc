@@ -15,7 +15,9 @@ constexpr size_t kMaxLogPerSubscription = 100;
 constexpr size_t kMaxOutbox = 10000;
 constexpr size_t kMaxBatchEntries = 10;        // SendMessageBatch
 constexpr size_t kMaxBatchBytes = 256 * 1024;  // bodies per SendMessageBatch (AWS's old cap)
-constexpr int kMaxHttpInFlight = 16;           // POSTs in flight per endpoint URL
+// POSTs in flight per scheme://host:port: as many as the HTTP client keeps idle connections
+// for, so a steady stream of deliveries reuses its keep-alive connections.
+constexpr int kMaxHttpInFlight = 4;
 
 std::string UnsubscribeUrl(const std::string& host, const std::string& subscription_arn) {
   return "http://" + host + "/?Action=Unsubscribe&SubscriptionArn=" + UrlEncode(subscription_arn);
@@ -460,7 +462,9 @@ void SnsCore::RunAttempts(const std::vector<std::shared_ptr<Delivery>>& dvs) {
 }
 
 void SnsCore::SendHttp(const std::shared_ptr<Delivery>& dv, HttpClientRequest req) {
-  HttpLane& lane = lanes_[req.url];
+  auto url = ParseHttpUrl(req.url);
+  dv->lane = url.ok() ? (url->https ? "https://" : "http://") + url->HostHeader() : req.url;
+  HttpLane& lane = lanes_[dv->lane];
   if (lane.in_flight >= kMaxHttpInFlight) {
     lane.waiting.emplace_back(dv, std::move(req));
     return;
@@ -469,8 +473,7 @@ void SnsCore::SendHttp(const std::shared_ptr<Delivery>& dv, HttpClientRequest re
 }
 
 void SnsCore::PostHttp(const std::shared_ptr<Delivery>& dv, HttpClientRequest req) {
-  lanes_[req.url].in_flight++;
-  dv->lane = req.url;
+  lanes_[dv->lane].in_flight++;
   http_->Send(std::move(req), [this, dv](Result<HttpResponse> r) {
     const bool ok = r.ok() && r->status >= 200 && r->status < 300;
     worker_->Post({DeliveryEvent::Kind::kHttpResult, dv, r.ok() ? r->status : 0,
