@@ -419,6 +419,28 @@ class HttpEndpointTest(SnsTestBase):
         self.assertEqual(headers.get("x-amz-sns-message-id"), msg_id)
         self.assertEqual(headers.get("x-amz-sns-rawdelivery"), "true")
 
+    def test_unsubscribe_posts_unsubscribe_confirmation(self):
+        topic = self.make_topic("http-unsub-t")
+        sub, _ = self.subscribe_and_confirm(topic, via_url=False)
+        self.sns.unsubscribe(SubscriptionArn=sub)
+        path, headers, body = self.next_post()
+        self.assertEqual(path, "/hook")
+        self.assertEqual(headers.get("x-amz-sns-message-type"), "UnsubscribeConfirmation")
+        self.assertEqual(headers.get("x-amz-sns-subscription-arn"), sub)
+        self.assertEqual(headers.get("x-amz-sns-topic-arn"), topic)
+        env = json.loads(body)
+        self.assertEqual(headers.get("x-amz-sns-message-id"), env["MessageId"])
+        self.assertEqual(env["Type"], "UnsubscribeConfirmation")
+        self.assertEqual(env["Message"], "You have chosen to deactivate subscription %s.\nTo "
+                         "cancel this operation and restore the subscription, visit the "
+                         "SubscribeURL included in this message." % sub)
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(env["SubscribeURL"]).query)
+        self.assertEqual(query, {"Action": ["ConfirmSubscription"], "TopicArn": [topic],
+                                 "Token": [env["Token"]]})
+        self.verify_signature(env, CONFIRMATION_KEYS)
+        self.sns.publish(TopicArn=topic, Message="after unsubscribe")
+        self.assertTrue(self.http.posts.empty())
+
     # wharf bug: src/http/client.cc sends "User-Agent: wharf"; AWS sends the SNS agent name.
     def test_user_agent_is_sns_agent(self):
         topic = self.make_topic("http-ua-t")
