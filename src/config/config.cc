@@ -83,6 +83,8 @@ nlohmann::json Config::ToJson() const {
       {"sqs_queue_url_host", sqs_queue_url_host},
       {"sqs_purge_cooldown_seconds", sqs_purge_cooldown_seconds},
       {"sqs_delete_recreate_seconds", sqs_delete_recreate_seconds},
+      {"sns_https_ca_file", sns_https_ca_file},
+      {"sns_https_insecure", sns_https_insecure},
   };
 }
 

@@ -43,6 +43,8 @@ struct Config {
   std::string sqs_queue_url_host;        // --sqs-queue-url-host: fixed host[:port] for queue URLs
   int sqs_purge_cooldown_seconds = 60;   // --sqs-purge-cooldown
   int sqs_delete_recreate_seconds = 60;  // --sqs-delete-cooldown
+  std::string sns_https_ca_file;         // --sns-https-ca-file: CA bundle for https endpoints
+  bool sns_https_insecure = false;       // --sns-https-insecure: do not verify https endpoints
 
   // The settings as JSON, for /_wharf/config (secrets masked).
   nlohmann::json ToJson() const;

@@ -27,7 +27,8 @@ void SnsEngine::Admin(const AdminRequest& request, OperationReply reply) {
 SnsCore::SnsCore(EngineEnv env, ServiceEngine* sqs)
     : env_(env),
       sqs_(sqs),
-      http_(HttpClient::Create({.insecure = true})),
+      http_(HttpClient::Create(
+          {.ca_file = env.config.sns_https_ca_file, .insecure = env.config.sns_https_insecure})),
       worker_(std::make_unique<BatchWorker<DeliveryEvent>>(
           [this](std::vector<DeliveryEvent> events) { RunEvents(std::move(events)); })) {}
 
