@@ -188,6 +188,11 @@ class SnsCore {
   // sns_topics.cc
   Result<std::shared_ptr<Topic>> TopicLocked(const std::string& arn,
                                              const char* param = "TopicArn");
+  // TopicLocked, then AuthorizationError (403) unless the caller owns the topic or its Policy
+  // lets the caller's account perform `action` ("SNS:Publish").
+  Result<std::shared_ptr<Topic>> AccessTopicLocked(const RequestContext& ctx,
+                                                   const std::string& arn, std::string_view action,
+                                                   const char* param = "TopicArn");
   Result<std::shared_ptr<Topic>> CreateTopicLocked(const std::string& account,
                                                    const std::string& region, const json& in,
                                                    Sql& writes);

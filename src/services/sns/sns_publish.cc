@@ -250,7 +250,8 @@ SnsCore::OpResult SnsCore::Publish(const RequestContext& ctx, json& in, Deferred
   if (topic_arn.empty()) {
     return InvalidParameter("TopicArn or TargetArn Reason: no value for required parameter");
   }
-  auto t = TopicLocked(topic_arn, target.empty() ? "TopicArn" : "TargetArn");
+  auto t =
+      AccessTopicLocked(ctx, topic_arn, "SNS:Publish", target.empty() ? "TopicArn" : "TargetArn");
   if (!t.ok()) return std::move(t).error();
   auto m = BuildMessageLocked(t->get(), in, "messageAttributes");
   if (!m.ok()) return std::move(m).error();
@@ -274,7 +275,7 @@ SnsCore::OpResult SnsCore::Publish(const RequestContext& ctx, json& in, Deferred
 }
 
 SnsCore::OpResult SnsCore::PublishBatch(const RequestContext& ctx, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "TopicArn"));
+  auto t = AccessTopicLocked(ctx, Str(in, "TopicArn"), "SNS:Publish");
   if (!t.ok()) return std::move(t).error();
   const json entries = in.value("PublishBatchRequestEntries", json::array());
   if (!entries.is_array() || entries.empty()) {

@@ -191,7 +191,7 @@ Result<std::shared_ptr<Subscription>> SnsCore::SubscribeLocked(const std::string
 }
 
 SnsCore::OpResult SnsCore::Subscribe(const RequestContext& ctx, json& in, Deferred& d) {
-  auto t = TopicLocked(Str(in, "TopicArn"));
+  auto t = AccessTopicLocked(ctx, Str(in, "TopicArn"), "SNS:Subscribe");
   if (!t.ok()) return std::move(t).error();
   Outcome o;
   auto s = SubscribeLocked(ctx.host, **t, Str(in, "Protocol"), Str(in, "Endpoint"),
@@ -270,8 +270,9 @@ SnsCore::OpResult SnsCore::ListSubscriptions(const RequestContext& ctx, json& in
   return o;
 }
 
-SnsCore::OpResult SnsCore::ListSubscriptionsByTopic(const RequestContext&, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "TopicArn"));
+SnsCore::OpResult SnsCore::ListSubscriptionsByTopic(const RequestContext& ctx, json& in,
+                                                    Deferred&) {
+  auto t = AccessTopicLocked(ctx, Str(in, "TopicArn"), "SNS:ListSubscriptionsByTopic");
   if (!t.ok()) return std::move(t).error();
   Outcome o;
   std::string next;
