@@ -11,10 +11,10 @@
 
 namespace wharf::testing {
 
-// tests/golden/<sub>/<name>, found from this file's location.
+// tests/golden/<sub>/<name> (WHARF_GOLDEN_DIR: an absolute path, unlike __FILE__ when ccache
+// rewrites paths relative to CCACHE_BASEDIR).
 inline std::string ReadGolden(const std::string& sub, const std::string& name) {
-  std::filesystem::path dir =
-      std::filesystem::path(__FILE__).parent_path() / ".." / ".." / "golden" / sub;
+  std::filesystem::path dir = std::filesystem::path(WHARF_GOLDEN_DIR) / sub;
   std::ifstream in(dir / name, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
