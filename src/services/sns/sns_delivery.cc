@@ -394,7 +394,8 @@ void SnsCore::RunAttempts(const std::vector<std::shared_ptr<Delivery>>& dvs) {
       }
       Subscription& s = *it->second;
       DeliveryJob job = JobLocked(dv, s);
-      if (const int per_second = job.policy.max_per_second; per_second > 0) {
+      // A delivery with a next_ms already holds its slot (throttled or retried): it goes now.
+      if (const int per_second = job.policy.max_per_second; per_second > 0 && dv->next_ms == 0) {
         if (s.next_slot_ms > now) {
           dv->next_ms = s.next_slot_ms;
           s.next_slot_ms += 1000 / per_second;
@@ -403,6 +404,7 @@ void SnsCore::RunAttempts(const std::vector<std::shared_ptr<Delivery>>& dvs) {
         }
         s.next_slot_ms = now + 1000 / per_second;
       }
+      dv->next_ms = 0;
       dv->attempt++;
       jobs.push_back(std::move(job));
     }

@@ -132,6 +132,26 @@ TEST_F(HttpDeliveryTest, SucceedsOnRetry) {
   EXPECT_EQ(json::parse(reqs[2].body)["Message"], "second time lucky");
 }
 
+TEST_F(HttpDeliveryTest, ThrottlePolicySpacesDeliveries) {
+  Endpoint ep;
+  std::string topic = CreateTopic("t");
+  std::string sub = ConfirmedSubscription(*this, ep, topic);
+  Ok("SetSubscriptionAttributes",
+     {{"SubscriptionArn", sub},
+      {"AttributeName", "DeliveryPolicy"},
+      {"AttributeValue", json{{"throttlePolicy", {{"maxReceivesPerSecond", 1}}}}.dump()}});
+  for (const char* m : {"1", "2", "3"}) Ok("Publish", {{"TopicArn", topic}, {"Message", m}});
+  ASSERT_EQ(ep.WaitFor(2).size(), 2u);  // confirmation + the first message at once
+  for (size_t n = 3; n <= 4; ++n) {
+    ASSERT_TRUE(WaitForLog(sub, "delivered", n - 2));
+    Advance(999);
+    EXPECT_EQ(ep.Count(), n - 1);  // one per second
+    Advance(1);
+    ASSERT_EQ(ep.WaitFor(n).size(), n);
+  }
+  ASSERT_TRUE(WaitForLog(sub, "delivered", 3));
+}
+
 TEST(RetryPolicyTest, Phases) {
   RetryPolicy p;
   EXPECT_EQ(p.DelayMs(1), 20'000);
