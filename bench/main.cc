@@ -8,6 +8,7 @@
 #include "report.h"
 #include "scenario.h"
 #include "setup.h"
+#include "sns_http.h"
 
 int main(int argc, char** argv) {
   using namespace wharf::bench;
@@ -23,6 +24,16 @@ int main(int argc, char** argv) {
   }
   Options& o = *options;
   try {
+    if (o.setup.workload.scenario == "sns-http") {
+      auto report = RunSnsHttp(o, std::cerr);
+      if (!report.ok()) {
+        std::cerr << "wharf-bench: " << report.error().message << "\n";
+        return 1;
+      }
+      std::cout << HumanLine(*report) << "\n";
+      if (o.json) std::cout << JsonLine(*report) << "\n";
+      return report->stats.messages > 0 ? 0 : 1;
+    }
     auto targets = Prepare(o.setup, std::cerr);
     if (!targets.ok()) {
       std::cerr << "wharf-bench: setup failed: " << targets.error().message << "\n";

@@ -188,6 +188,9 @@ const std::vector<ScenarioInfo>& Scenarios() {
       {"sqs-create-queue", Resource::kNone, "SQS CreateQueue, a new name each time (queues/s)"},
       {"sqs-list-queues", Resource::kNone, "SQS ListQueues pages of 1000 (queue URLs/s)"},
       {"sns-publish", Resource::kTopic, "SNS query Publish to a topic"},
+      {"sns-http", Resource::kTopic,
+       "SNS Publish to a topic with --subscribers http endpoints served by wharf-bench "
+       "(msg/s = notifications received)"},
       {"kinesis-put", Resource::kStream, "Kinesis JSON 1.1 PutRecord, rotating partition keys"},
   };
   return kAll;
@@ -262,7 +265,7 @@ std::unique_ptr<Workload> MakeWorkload(const WorkloadConfig& c, int index) {
                                                       {"QueueUrl", c.targets.queue_url},
                                                       {"MessageBody", body}});
   }
-  if (s == "sns-publish") {
+  if (s == "sns-publish" || s == "sns-http") {
     return std::make_unique<QueryWorkload>(c, "sns",
                                            FormParams{{"Action", "Publish"},
                                                       {"Version", std::string(kSnsVersion)},

@@ -84,6 +84,8 @@ nlohmann::json Config::ToJson() const {
       {"sqs_purge_cooldown_seconds", sqs_purge_cooldown_seconds},
       {"sqs_delete_recreate_seconds", sqs_delete_recreate_seconds},
       {"sqs_max_inflight", sqs_max_inflight},
+      {"sns_https_ca_file", sns_https_ca_file},
+      {"sns_https_insecure", sns_https_insecure},
   };
 }
 

@@ -199,6 +199,14 @@ const std::vector<FlagSpec>& Flags() {
        [](Config& c, std::string_view v) {
          return SetInt(c.sqs_purge_cooldown_seconds, v, 0, 86400);
        }},
+      {"sns-https-ca-file", "WHARF_SNS_HTTPS_CA_FILE", "FILE",
+       "PEM CA bundle to verify https SNS endpoints with (default: the system's)",
+       [](const Config& c) { return Quote(c.sns_https_ca_file); },
+       [](Config& c, std::string_view v) { return SetNonEmpty(c.sns_https_ca_file, v); }},
+      {"sns-https-insecure", "WHARF_SNS_HTTPS_INSECURE", nullptr,
+       "deliver to https SNS endpoints without verifying their certificates",
+       [](const Config& c) { return Bool(c.sns_https_insecure); },
+       [](Config& c, std::string_view v) { return SetBool(c.sns_https_insecure, v); }},
       {"sqs-delete-cooldown", "WHARF_SQS_DELETE_COOLDOWN", "SECONDS",
        "time before a deleted queue's name can be reused",
        [](const Config& c) { return std::to_string(c.sqs_delete_recreate_seconds); },

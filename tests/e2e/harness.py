@@ -401,6 +401,18 @@ def main():
         _kill_all_live()
 
 
+def aws_cli_env(home):
+    """Environment for running an AWS CLI against wharf: test credentials, us-east-1, no pager,
+    config files under `home` (a directory) so the user's own never apply."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({
+        "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "",
+        "AWS_CONFIG_FILE": os.path.join(home, "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials")})
+    return env
+
+
 def which(name, exclude=()):
     """First `name` on PATH that is not in `exclude` (absolute paths)."""
     for d in os.environ.get("PATH", "").split(os.pathsep):

@@ -12,6 +12,7 @@ import http.server
 import json
 import os
 import queue
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -419,11 +420,103 @@ class HttpEndpointTest(SnsTestBase):
         self.assertEqual(headers.get("x-amz-sns-message-id"), msg_id)
         self.assertEqual(headers.get("x-amz-sns-rawdelivery"), "true")
 
+    def test_unsubscribe_posts_unsubscribe_confirmation(self):
+        topic = self.make_topic("http-unsub-t")
+        sub, _ = self.subscribe_and_confirm(topic, via_url=False)
+        self.sns.unsubscribe(SubscriptionArn=sub)
+        path, headers, body = self.next_post()
+        self.assertEqual(path, "/hook")
+        self.assertEqual(headers.get("x-amz-sns-message-type"), "UnsubscribeConfirmation")
+        self.assertEqual(headers.get("x-amz-sns-subscription-arn"), sub)
+        self.assertEqual(headers.get("x-amz-sns-topic-arn"), topic)
+        env = json.loads(body)
+        self.assertEqual(headers.get("x-amz-sns-message-id"), env["MessageId"])
+        self.assertEqual(env["Type"], "UnsubscribeConfirmation")
+        self.assertEqual(env["Message"], "You have chosen to deactivate subscription %s.\nTo "
+                         "cancel this operation and restore the subscription, visit the "
+                         "SubscribeURL included in this message." % sub)
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(env["SubscribeURL"]).query)
+        self.assertEqual(query, {"Action": ["ConfirmSubscription"], "TopicArn": [topic],
+                                 "Token": [env["Token"]]})
+        self.verify_signature(env, CONFIRMATION_KEYS)
+        self.sns.publish(TopicArn=topic, Message="after unsubscribe")
+        self.assertTrue(self.http.posts.empty())
+
     # wharf bug: src/http/client.cc sends "User-Agent: wharf"; AWS sends the SNS agent name.
     def test_user_agent_is_sns_agent(self):
         topic = self.make_topic("http-ua-t")
         _, headers = self.subscribe_and_confirm(topic, via_url=False)
         self.assertEqual(headers.get("User-Agent"), "Amazon Simple Notification Service Agent")
+
+
+def _self_signed_cert(directory):
+    """A certificate and key for 127.0.0.1 (PEM files in `directory`), made with openssl."""
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    return cert, key
+
+
+class HttpsEndpointTest(SnsTestBase):
+    """https endpoints: verified by default; --sns-https-ca-file trusts a private CA."""
+
+    mode = "verify"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tls_dir = tempfile.TemporaryDirectory()
+        cls.cert, cls.key = _self_signed_cert(cls.tls_dir.name)
+        if cls.mode == "ca-file":
+            cls.server_args = ("--sns-https-ca-file", cls.cert)
+        elif cls.mode == "insecure":
+            cls.server_args = ("--sns-https-insecure",)
+        super().setUpClass()
+        cls.addClassCleanup(cls.tls_dir.cleanup)
+
+    def setUp(self):
+        super().setUp()
+        self.https = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.cert, self.key)
+        self.https.socket = context.wrap_socket(self.https.socket, server_side=True)
+        self.https.posts = queue.Queue()
+        thread = threading.Thread(target=self.https.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(thread.join, 10)
+        self.addCleanup(self.https.server_close)
+        self.addCleanup(self.https.shutdown)
+        self.url = "https://127.0.0.1:%d/hook" % self.https.server_address[1]
+
+    def subscribe(self):
+        topic = self.make_topic("https-t")
+        return self.sns.subscribe(TopicArn=topic, Protocol="https", Endpoint=self.url,
+                                  ReturnSubscriptionArn=True)["SubscriptionArn"]
+
+    def test_confirmation(self):
+        sub = self.subscribe()
+        if self.mode != "verify":
+            _, headers, _ = self.https.posts.get(timeout=10)
+            self.assertEqual(headers.get("x-amz-sns-message-type"), "SubscriptionConfirmation")
+            return
+        log = []
+        for _ in range(POLL_TRIES):  # the failed POST is logged once the TLS handshake fails
+            log = self.server.request("GET", "/_wharf/sns/deliveries?subscription=" +
+                                      urllib.parse.quote(sub)).json()["deliveries"]
+            if log:
+                break
+            time.sleep(0.05)
+        self.assertEqual([e["status"] for e in log], ["failed"])
+        self.assertIn("certificate verify failed", log[0]["error"])
+        self.assertTrue(self.https.posts.empty())
+
+
+class HttpsCaFileTest(HttpsEndpointTest):
+    mode = "ca-file"
+
+
+class HttpsInsecureTest(HttpsEndpointTest):
+    mode = "insecure"
 
 
 class FifoTest(SnsTestBase):

@@ -28,12 +28,7 @@ class CliTestBase(harness.WharfTestCase):
         super().setUpClass()
         cls.home = tempfile.TemporaryDirectory()
         cls.addClassCleanup(cls.home.cleanup)
-        cls.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        cls.env.update({
-            "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_DEFAULT_REGION": "us-east-1", "AWS_PAGER": "",
-            "AWS_CONFIG_FILE": os.path.join(cls.home.name, "config"),
-            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(cls.home.name, "credentials")})
+        cls.env = harness.aws_cli_env(cls.home.name)
 
     def run_aws(self, *args):
         cmd = [self.aws, "--endpoint-url", self.server.endpoint, "--output", "json", "sqs"]

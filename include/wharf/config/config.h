@@ -44,6 +44,8 @@ struct Config {
   int sqs_purge_cooldown_seconds = 60;   // --sqs-purge-cooldown
   int sqs_delete_recreate_seconds = 60;  // --sqs-delete-cooldown
   uint32_t sqs_max_inflight = 120000;    // --sqs-max-inflight: AWS's in-flight limit per queue
+  std::string sns_https_ca_file;         // --sns-https-ca-file: CA bundle for https endpoints
+  bool sns_https_insecure = false;       // --sns-https-insecure: do not verify https endpoints
 
   // The settings as JSON, for /_wharf/config (secrets masked).
   nlohmann::json ToJson() const;

@@ -13,10 +13,13 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "services/sns/filter_policy.h"
 #include "services/sns/sns_signer.h"
+#include "services/sns/sns_worker.h"
 #include "wharf/clock/scheduler.h"
 #include "wharf/config/config.h"
 #include "wharf/dispatch/engine.h"
@@ -58,6 +61,14 @@ struct Subscription {
   static Subscription FromJson(const json& j);
 };
 
+// A signed envelope without its UnsubscribeURL (the one per-subscription field), encoded once
+// for all its subscribers.
+struct CachedEnvelope {
+  json doc;  // null until signed
+  // Encodings, made by the delivery thread (the only one to touch them) when first needed.
+  mutable std::string compact, pretty;
+};
+
 // A message published to a topic, shared by its deliveries.
 struct Published {
   std::string message_id, topic_arn, subject, message, structure, group_id, dedup_id, sequence;
@@ -65,18 +76,52 @@ struct Published {
   json attributes = json::object();  // MessageAttributes as given (blobs as json binary)
   json per_protocol;                 // MessageStructure=json: the parsed message, else null
   int64_t timestamp_ms = 0;
+  // Signed envelopes by protocol text key ("" when every protocol gets the same text) and
+  // signature version: keys set by the fan-out, signed by the publishing thread before the
+  // deliveries start (so the RSA work is spread over the request threads), read-only after.
+  std::map<std::pair<std::string, std::string>, CachedEnvelope> envelopes;
   json ToJson() const;
   static Published FromJson(const json& j);
+  // The key of `envelopes` for `protocol`'s text.
+  std::string TextKey(const std::string& protocol) const {
+    return per_protocol.is_object() ? protocol : "";
+  }
   // The text for `protocol` (the protocol's entry or "default" when structured).
   std::string MessageFor(const std::string& protocol) const;
 };
 
-// One message on its way to one subscription.
+// One message on its way to one subscription. Stored as part of its publish's row (kind
+// "publish": the message and the subscriptions it goes to), plus a "retry" row with the attempt
+// count and the next attempt's time once an http/https retry is scheduled.
 struct Delivery {
-  std::string id, subscription_arn;
+  std::string id;          // publish_id + '\n' + subscription_arn
+  std::string publish_id;  // id of the "publish" row
+  std::string subscription_arn;
   std::shared_ptr<const Published> msg;
-  int attempt = 0;  // attempts made so far
+  std::string lane;           // delivery thread: the scheme://host:port of its POST
+  int attempt = 0;            // attempts made so far
+  int64_t next_ms = 0;        // when the next attempt is due (0: at once)
+  bool retry_stored = false;  // a "retry" row exists
   TimerId timer = 0;
+};
+
+// Work for the delivery thread: an attempt to make, or what an attempt (or a dead-letter send)
+// came back with.
+struct DeliveryEvent {
+  enum class Kind { kAttempt, kSqsResult, kHttpResult, kDlqResult };
+  Kind kind = Kind::kAttempt;
+  std::shared_ptr<Delivery> dv;
+  int http_status = 0;
+  std::string error;      // empty: success
+  std::string dlq_error;  // kDlqResult: why the dead-letter send failed ("" when it worked)
+};
+
+// A delivery that is over, for the delivery log.
+struct Finished {
+  std::shared_ptr<Delivery> dv;
+  std::string status;  // delivered, dropped, failed, dead-lettered
+  int http_status = 0;
+  std::string error;
 };
 
 // Retry settings for http/https (AWS DeliveryPolicy healthyRetryPolicy + throttle).
@@ -89,6 +134,19 @@ struct RetryPolicy {
   // Delay in ms before retry number `retry` (1-based), or -1 when retries are exhausted.
   int64_t DelayMs(int retry) const;
 };
+
+// A delivery attempt prepared under mu_ and carried out without it.
+struct DeliveryJob {
+  std::shared_ptr<Delivery> dv;
+  std::string protocol, endpoint, subscription_arn, signature_version;
+  bool raw = false;
+  RetryPolicy policy;  // http/https
+};
+
+// Envelopes a delivery batch had to make itself (retries, resumed deliveries), by message,
+// protocol text key and signature version.
+using EnvelopeCache =
+    std::map<std::tuple<const Published*, std::string, std::string>, CachedEnvelope>;
 
 struct PlatformApp {
   std::string arn, name, platform, account, region;
@@ -117,6 +175,7 @@ class SnsCore {
     Sql writes;
     json output = json::object();
     std::vector<std::shared_ptr<Delivery>> deliveries;  // started after the commit
+    std::vector<std::shared_ptr<Published>> to_sign;    // envelopes to sign before that
   };
   using OpResult = Result<Outcome>;
   using OpFn = OpResult (SnsCore::*)(const RequestContext&, json&, Deferred&);
@@ -129,6 +188,11 @@ class SnsCore {
   // sns_topics.cc
   Result<std::shared_ptr<Topic>> TopicLocked(const std::string& arn,
                                              const char* param = "TopicArn");
+  // TopicLocked, then AuthorizationError (403) unless the caller owns the topic or its Policy
+  // lets the caller's account perform `action` ("SNS:Publish").
+  Result<std::shared_ptr<Topic>> AccessTopicLocked(const RequestContext& ctx,
+                                                   const std::string& arn, std::string_view action,
+                                                   const char* param = "TopicArn");
   Result<std::shared_ptr<Topic>> CreateTopicLocked(const std::string& account,
                                                    const std::string& region, const json& in,
                                                    Sql& writes);
@@ -175,20 +239,41 @@ class SnsCore {
   OpResult Publish(const RequestContext& ctx, json& in, Deferred& d);
   OpResult PublishBatch(const RequestContext& ctx, json& in, Deferred& d);
 
-  // sns_delivery.cc
+  // sns_delivery.cc. Attempts run on the delivery thread (worker_): mu_ is held only to read
+  // subscriptions and record outcomes; signing, JSON encoding and sends happen without it.
+  // Hands `ds` to the delivery thread: due ones at once, the others at their next_ms.
   void StartDeliveries(const std::vector<std::shared_ptr<Delivery>>& ds);
-  void Attempt(std::shared_ptr<Delivery> dv);
-  void Finish(const std::shared_ptr<Delivery>& dv, const std::string& status, int http_status,
-              const std::string& error);
-  void Failed(const std::shared_ptr<Delivery>& dv, int http_status, const std::string& error);
-  void SendToSqs(const std::string& queue_arn, json request, std::function<void(Status)> done);
-  json SqsRequest(const Subscription& s, const Published& m) const;  // mu_ held
-  json Envelope(const Subscription& s, const Published& m) const;    // mu_ held
+  void ScheduleAttempt(const std::shared_ptr<Delivery>& dv);
+  void RunEvents(std::vector<DeliveryEvent> events);  // the delivery thread's batch
+  void RunAttempts(const std::vector<std::shared_ptr<Delivery>>& dvs);
+  // Failed sends: schedules http/https retries, else sends to the RedrivePolicy DLQ or fails.
+  void HandleFailures(const std::vector<DeliveryEvent>& failures, std::vector<Finished>& finished);
+  void FinishAll(const std::vector<Finished>& finished);
+  // Sends each queue's deliveries as SendMessageBatch calls of up to 10 (SendMessage for one).
+  void SendToQueues(
+      std::map<std::string, std::vector<std::pair<std::shared_ptr<Delivery>, json>>> by_queue);
+  void SendToSqs(const std::string& queue_arn, const std::string& op, json request,
+                 OperationReply done);
+  void SendHttp(const std::shared_ptr<Delivery>& dv, HttpClientRequest req);  // per-endpoint cap
+  void PostHttp(const std::shared_ptr<Delivery>& dv, HttpClientRequest req);
+  DeliveryJob JobLocked(const std::shared_ptr<Delivery>& dv, const Subscription& s) const;
+  // The SendMessage request (or batch entry) for `job` to queue `queue_arn`.
+  json SqsRequest(const DeliveryJob& job, const std::string& queue_arn, EnvelopeCache& cache) const;
+  // The signed notification as `protocol` sees it, without the per-subscription UnsubscribeURL.
+  const CachedEnvelope& EnvelopeFor(const Published& m, const std::string& protocol,
+                                    const std::string& version, EnvelopeCache& cache) const;
+  json SignedEnvelope(const Published& m, const std::string& protocol,
+                      const std::string& version) const;
+  // Signs the envelopes FanOutLocked asked for (without mu_).
+  void SignEnvelopes(const std::vector<std::shared_ptr<Published>>& msgs) const;
+  // Whether a subscription gets the JSON envelope (else the bare message).
+  static bool WantsEnvelope(const std::string& protocol, bool raw);
   std::string SignatureVersionLocked(const std::string& topic_arn) const;
-  void SignLocked(json& envelope, const std::string& topic_arn, const std::string& host) const;
+  void Sign(json& envelope, const std::string& version, const std::string& host) const;
   void SendConfirmation(const Subscription& s, const std::string& host, const std::string& type,
                         Deferred& d);
   RetryPolicy PolicyFor(const Subscription& s) const;
+  std::string DeadLetterQueueLocked(const Subscription& s) const;
   void LogLocked(const std::string& sub, json entry);
   void OutboxLocked(json entry);
 
@@ -223,8 +308,12 @@ class SnsCore {
 
   // sns_persistence.cc
   Status LoadLocked();
-  void WriteDelivery(const Delivery& dv, Sql& w) const;
-  void EraseDelivery(const std::string& id);
+  // The "publish" row of `msg` going to `subscriptions`, its removal; a delivery's "retry" row.
+  static SqlStatement PublishRow(const std::string& id, const Published& msg,
+                                 const std::vector<std::string>& subscriptions);
+  static SqlStatement DeletePublishRow(const std::string& id);
+  static SqlStatement RetryRow(const Delivery& dv);
+  static SqlStatement DeleteRetryRow(const Delivery& dv);
 
   EngineEnv env_;
   ServiceEngine* sqs_;
@@ -233,16 +322,25 @@ class SnsCore {
 
   mutable std::mutex mu_;
   bool stopped_ = false;
-  std::map<std::string, std::shared_ptr<Topic>> topics_;                // by arn
-  std::map<std::string, std::shared_ptr<Subscription>> subscriptions_;  // by arn
-  std::map<std::string, std::shared_ptr<PlatformApp>> apps_;            // by arn
-  std::map<std::string, std::shared_ptr<PlatformEndpoint>> endpoints_;  // by arn
-  std::map<std::string, std::shared_ptr<Delivery>> deliveries_;         // in flight, by id
+  std::map<std::string, std::shared_ptr<Topic>> topics_;                   // by arn
+  std::map<std::string, std::shared_ptr<Subscription>> subscriptions_;     // by arn
+  std::map<std::string, std::shared_ptr<PlatformApp>> apps_;               // by arn
+  std::map<std::string, std::shared_ptr<PlatformEndpoint>> endpoints_;     // by arn
+  std::unordered_map<std::string, std::shared_ptr<Delivery>> deliveries_;  // pending, by id
+  std::unordered_map<std::string, int> publish_pending_;  // publish row id -> deliveries left
   json sms_attributes_ = json::object();
   std::set<std::string> opted_out_;
   std::map<std::string, json> sandbox_;  // phone -> {"status", "code", "language"}
   std::deque<json> outbox_;
   std::map<std::string, std::deque<json>> delivery_log_;  // by subscription arn
+  // Delivery thread only: POSTs in flight and waiting, by scheme://host:port.
+  struct HttpLane {
+    int in_flight = 0;
+    std::deque<std::pair<std::shared_ptr<Delivery>, HttpClientRequest>> waiting;
+  };
+  std::unordered_map<std::string, HttpLane> lanes_;
+  // Last: stopped (joined) first, before the state its batches use goes away.
+  std::unique_ptr<BatchWorker<DeliveryEvent>> worker_;
 };
 
 }  // namespace wharf::sns

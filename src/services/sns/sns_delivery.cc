@@ -13,6 +13,28 @@ namespace {
 
 constexpr size_t kMaxLogPerSubscription = 100;
 constexpr size_t kMaxOutbox = 10000;
+constexpr size_t kMaxBatchEntries = 10;        // SendMessageBatch
+constexpr size_t kMaxBatchBytes = 256 * 1024;  // bodies per SendMessageBatch (AWS's old cap)
+// POSTs in flight per scheme://host:port: as many as the HTTP client keeps idle connections
+// for, so a steady stream of deliveries reuses its keep-alive connections.
+constexpr int kMaxHttpInFlight = 4;
+
+std::string UnsubscribeUrl(const std::string& host, const std::string& subscription_arn) {
+  return "http://" + host + "/?Action=Unsubscribe&SubscriptionArn=" + UrlEncode(subscription_arn);
+}
+
+// The envelope's text with its UnsubscribeURL: the last key in the sorted envelope, so it is
+// appended before the closing brace instead of encoding the whole document again.
+std::string WithUnsubscribeUrl(const CachedEnvelope& env, const std::string& url,
+                               bool pretty = false) {
+  std::string& base = pretty ? env.pretty : env.compact;
+  if (base.empty()) base = pretty ? env.doc.dump(2) : env.doc.dump();
+  std::string out(base, 0, base.size() - (pretty ? 2 : 1));
+  out += pretty ? ",\n  \"UnsubscribeURL\": " : ",\"UnsubscribeURL\":";
+  out += json(url).dump();
+  out += pretty ? "\n}" : "}";
+  return out;
+}
 
 json AttributesToText(const json& attrs) {
   json out = json::object();
@@ -40,11 +62,6 @@ json AttributesFromText(const json& attrs) {
     out[k] = a;
   }
   return out;
-}
-
-bool IsTrue(const std::map<std::string, std::string>& attrs, const char* name) {
-  auto it = attrs.find(name);
-  return it != attrs.end() && it->second == "true";
 }
 
 void ReadRetry(const json& j, RetryPolicy& p) {
@@ -153,25 +170,23 @@ std::string SnsCore::SignatureVersionLocked(const std::string& topic_arn) const 
   return v == t->second->attributes.end() ? "1" : v->second;
 }
 
-void SnsCore::SignLocked(json& env, const std::string& topic_arn, const std::string& host) const {
-  const std::string version = SignatureVersionLocked(topic_arn);
+void SnsCore::Sign(json& env, const std::string& version, const std::string& host) const {
   env["SignatureVersion"] = version;
   env["Signature"] = signer_->Sign(CanonicalString(env), version == "2" ? 2 : 1);
   env["SigningCertURL"] =
       "http://" + host + "/_wharf/sns/SimpleNotificationService-" + signer_->cert_id() + ".pem";
 }
 
-json SnsCore::Envelope(const Subscription& s, const Published& m) const {
+json SnsCore::SignedEnvelope(const Published& m, const std::string& protocol,
+                             const std::string& version) const {
   json env = {{"Type", "Notification"},
               {"MessageId", m.message_id},
               {"TopicArn", m.topic_arn},
-              {"Message", m.MessageFor(s.protocol)},
+              {"Message", m.MessageFor(protocol)},
               {"Timestamp", IsoMillis(m.timestamp_ms)}};
   if (!m.subject.empty()) env["Subject"] = m.subject;
   if (!m.sequence.empty()) env["SequenceNumber"] = m.sequence;
-  SignLocked(env, m.topic_arn, m.host);
-  env["UnsubscribeURL"] =
-      "http://" + m.host + "/?Action=Unsubscribe&SubscriptionArn=" + UrlEncode(s.arn);
+  Sign(env, version, m.host);
   if (!m.attributes.empty()) {
     json attrs = json::object();
     for (auto& [k, v] : m.attributes.items()) {
@@ -188,169 +203,373 @@ json SnsCore::Envelope(const Subscription& s, const Published& m) const {
   return env;
 }
 
-json SnsCore::SqsRequest(const Subscription& s, const Published& m) const {
-  const bool raw = IsTrue(s.attributes, "RawMessageDelivery");
-  json req = {{"MessageBody", raw ? m.MessageFor("sqs") : Envelope(s, m).dump()}};
-  if (raw && !m.attributes.empty()) req["MessageAttributes"] = m.attributes;
-  // SendToSqs drops these for standard queues.
-  if (!m.group_id.empty()) req["MessageGroupId"] = m.group_id;
-  if (!m.dedup_id.empty()) req["MessageDeduplicationId"] = m.dedup_id;
+bool SnsCore::WantsEnvelope(const std::string& protocol, bool raw) {
+  return !raw && protocol != "email" && protocol != "sms" && protocol != "application";
+}
+
+void SnsCore::SignEnvelopes(const std::vector<std::shared_ptr<Published>>& msgs) const {
+  for (const auto& m : msgs) {
+    for (auto& [key, env] : m->envelopes) {
+      // The text key is the protocol itself when texts differ, else any protocol's text.
+      env.doc = SignedEnvelope(*m, key.first.empty() ? "sqs" : key.first, key.second);
+    }
+  }
+}
+
+const CachedEnvelope& SnsCore::EnvelopeFor(const Published& m, const std::string& protocol,
+                                           const std::string& version, EnvelopeCache& cache) const {
+  const std::string text_key = m.TextKey(protocol);
+  if (auto it = m.envelopes.find({text_key, version});
+      it != m.envelopes.end() && !it->second.doc.is_null()) {
+    return it->second;
+  }
+  auto [it, inserted] = cache.try_emplace({&m, text_key, version});
+  if (inserted) it->second.doc = SignedEnvelope(m, protocol, version);
+  return it->second;
+}
+
+DeliveryJob SnsCore::JobLocked(const std::shared_ptr<Delivery>& dv, const Subscription& s) const {
+  DeliveryJob job{dv,
+                  s.protocol,
+                  s.endpoint,
+                  s.arn,
+                  SignatureVersionLocked(s.topic_arn),
+                  IsTrue(s.attributes, "RawMessageDelivery")};
+  if (s.protocol == "http" || s.protocol == "https") job.policy = PolicyFor(s);
+  return job;
+}
+
+json SnsCore::SqsRequest(const DeliveryJob& job, const std::string& queue_arn,
+                         EnvelopeCache& cache) const {
+  const Published& m = *job.dv->msg;
+  json req;
+  if (job.raw) {
+    req["MessageBody"] = m.MessageFor("sqs");
+    if (!m.attributes.empty()) req["MessageAttributes"] = m.attributes;
+  } else {
+    const CachedEnvelope& env = EnvelopeFor(m, "sqs", job.signature_version, cache);
+    req["MessageBody"] = WithUnsubscribeUrl(env, UnsubscribeUrl(m.host, job.subscription_arn));
+  }
+  if (queue_arn.ends_with(".fifo")) {
+    if (!m.group_id.empty()) req["MessageGroupId"] = m.group_id;
+    if (!m.dedup_id.empty()) req["MessageDeduplicationId"] = m.dedup_id;
+  }
   return req;
 }
 
-void SnsCore::SendToSqs(const std::string& queue_arn, json request,
-                        std::function<void(Status)> done) {
+void SnsCore::SendToSqs(const std::string& queue_arn, const std::string& op, json request,
+                        OperationReply done) {
   auto arn = ParseArn(queue_arn, "Endpoint");
   if (!arn.ok() || sqs_ == nullptr) {
     return done(AwsError::Client("NotFound", "no SQS engine or bad queue ARN " + queue_arn));
   }
-  if (!queue_arn.ends_with(".fifo")) {
-    request.erase("MessageGroupId");
-    request.erase("MessageDeduplicationId");
-  }
   request["QueueUrl"] = "http://sns.internal/" + arn->account + "/" + arn->resource;
   RequestContext ctx{NewUuid(), arn->account, arn->region, "sns.internal", "internal"};
-  sqs_->Invoke(ctx, "SendMessage", std::move(request), [done = std::move(done)](Result<json> r) {
-    if (r.ok()) return done(OkStatus());
-    done(std::move(r).error());
-  });
+  sqs_->Invoke(ctx, op, std::move(request), std::move(done));
+}
+
+void SnsCore::SendToQueues(
+    std::map<std::string, std::vector<std::pair<std::shared_ptr<Delivery>, json>>> by_queue) {
+  for (auto& [queue, items] : by_queue) {
+    for (size_t i = 0; i < items.size();) {
+      size_t n = 0, bytes = 0;
+      while (i + n < items.size() && n < kMaxBatchEntries) {
+        const size_t size = items[i + n].second["MessageBody"].get_ref<const std::string&>().size();
+        if (n > 0 && bytes + size > kMaxBatchBytes) break;
+        bytes += size;
+        ++n;
+      }
+      if (n == 1) {
+        SendToSqs(queue, "SendMessage", std::move(items[i].second),
+                  [this, dv = items[i].first](Result<json> r) {
+                    worker_->Post({DeliveryEvent::Kind::kSqsResult, dv, 0,
+                                   r.ok() ? "" : r.error().code + ": " + r.error().message});
+                  });
+        ++i;
+        continue;
+      }
+      json entries = json::array();
+      std::vector<std::shared_ptr<Delivery>> dvs;
+      for (size_t k = 0; k < n; ++k, ++i) {
+        items[i].second["Id"] = std::to_string(k);
+        entries.push_back(std::move(items[i].second));
+        dvs.push_back(std::move(items[i].first));
+      }
+      SendToSqs(queue, "SendMessageBatch", {{"Entries", std::move(entries)}},
+                [this, dvs = std::move(dvs)](Result<json> r) {
+                  std::vector<DeliveryEvent> events;
+                  for (const auto& dv : dvs) {
+                    events.push_back({DeliveryEvent::Kind::kSqsResult, dv, 0,
+                                      r.ok() ? "" : r.error().code + ": " + r.error().message});
+                  }
+                  if (r.ok()) {
+                    for (const json& f : r->value("Failed", json::array())) {
+                      const size_t k = std::stoul(Str(f, "Id"));
+                      if (k < events.size())
+                        events[k].error = Str(f, "Code") + ": " + Str(f, "Message");
+                    }
+                  }
+                  worker_->Post(std::move(events));
+                });
+    }
+  }
 }
 
 void SnsCore::StartDeliveries(const std::vector<std::shared_ptr<Delivery>>& ds) {
-  for (const auto& dv : ds) Attempt(dv);
-}
-
-void SnsCore::Attempt(std::shared_ptr<Delivery> dv) {
-  std::unique_lock lock(mu_);
-  if (stopped_ || !deliveries_.count(dv->id)) return;
-  dv->timer = 0;
-  auto it = subscriptions_.find(dv->subscription_arn);
-  if (it == subscriptions_.end()) {
-    lock.unlock();
-    return Finish(dv, "dropped", 0, "subscription deleted");
-  }
-  Subscription& s = *it->second;
-  const Published& m = *dv->msg;
-  if (s.protocol == "sqs") {
-    dv->attempt++;
-    json req = SqsRequest(s, m);
-    std::string queue = s.endpoint;
-    lock.unlock();
-    return SendToSqs(queue, std::move(req), [this, dv](Status st) {
-      if (st.ok()) return Finish(dv, "delivered", 0, "");
-      Failed(dv, 0, st.error().code + ": " + st.error().message);
-    });
-  }
-  if (s.protocol == "http" || s.protocol == "https") {
-    const RetryPolicy policy = PolicyFor(s);
-    const int64_t now = NowMs();
-    if (policy.max_per_second > 0) {
-      if (s.next_slot_ms > now) {
-        const int64_t due = s.next_slot_ms;
-        s.next_slot_ms += 1000 / policy.max_per_second;
-        lock.unlock();
-        TimerId id = env_.scheduler.ScheduleAt(due, [this, dv] { Attempt(dv); });
-        std::lock_guard relock(mu_);
-        dv->timer = id;
-        return;
-      }
-      s.next_slot_ms = now + 1000 / policy.max_per_second;
+  std::vector<DeliveryEvent> due;
+  const int64_t now = NowMs();
+  for (const auto& dv : ds) {
+    if (dv->next_ms > now) {
+      ScheduleAttempt(dv);
+    } else {
+      due.push_back({DeliveryEvent::Kind::kAttempt, dv});
     }
-    dv->attempt++;
-    const bool raw = IsTrue(s.attributes, "RawMessageDelivery");
-    HttpClientRequest req;
-    req.url = s.endpoint;
-    req.body = raw ? m.MessageFor(s.protocol) : Envelope(s, m).dump(2);
-    req.headers = {
-        {"User-Agent", kSnsUserAgent},          {"x-amz-sns-message-type", "Notification"},
-        {"x-amz-sns-message-id", m.message_id}, {"x-amz-sns-topic-arn", m.topic_arn},
-        {"x-amz-sns-subscription-arn", s.arn},  {"Content-Type", policy.content_type}};
-    if (raw) req.headers.emplace_back("x-amz-sns-rawdelivery", "true");
-    lock.unlock();
-    return http_->Send(std::move(req), [this, dv, policy](Result<HttpResponse> r) {
-      if (r.ok() && r->status >= 200 && r->status < 300)
-        return Finish(dv, "delivered", r->status, "");
-      const int http_status = r.ok() ? r->status : 0;
-      const std::string error = r.ok() ? "HTTP " + std::to_string(r->status) : r.error().message;
-      const int64_t delay = policy.DelayMs(dv->attempt);
-      if (delay < 0) return Failed(dv, http_status, error);
-      {
-        std::lock_guard relock(mu_);
-        if (stopped_) return;
-        LogLocked(dv->subscription_arn, {{"message_id", dv->msg->message_id},
-                                         {"attempt", dv->attempt},
-                                         {"status", "retrying"},
-                                         {"http_status", http_status},
-                                         {"error", error},
-                                         {"retry_in_ms", delay}});
-      }
-      TimerId id = env_.scheduler.ScheduleAt(NowMs() + delay, [this, dv] { Attempt(dv); });
-      std::lock_guard relock(mu_);
-      dv->timer = id;
-    });
   }
-  dv->attempt++;
-  json entry = {{"subscription", s.arn},      {"protocol", s.protocol},
-                {"endpoint", s.endpoint},     {"type", "Notification"},
-                {"message_id", m.message_id}, {"timestamp", IsoMillis(m.timestamp_ms)}};
-  const bool raw = IsTrue(s.attributes, "RawMessageDelivery");
-  if (s.protocol == "email" || s.protocol == "sms" || s.protocol == "application" || raw) {
-    entry["message"] = m.MessageFor(s.protocol);
-  } else if (s.protocol == "lambda") {
-    json sns = Envelope(s, m);
-    entry["message"] = json{
-        {"Records",
-         {{{"EventSource", "aws:sns"},
-           {"EventVersion", "1.0"},
-           {"EventSubscriptionArn", s.arn},
-           {"Sns", sns}}}}}.dump();
-  } else {
-    entry["message"] = Envelope(s, m).dump();
-  }
-  OutboxLocked(std::move(entry));
-  lock.unlock();
-  Finish(dv, "delivered", 0, "");
+  worker_->Post(std::move(due));
 }
 
-void SnsCore::Finish(const std::shared_ptr<Delivery>& dv, const std::string& status,
-                     int http_status, const std::string& error) {
+void SnsCore::ScheduleAttempt(const std::shared_ptr<Delivery>& dv) {
+  TimerId id = env_.scheduler.ScheduleAt(dv->next_ms, [this, dv] {
+    worker_->Post({DeliveryEvent::Kind::kAttempt, dv});
+  });
+  std::lock_guard lock(mu_);
+  dv->timer = id;
+}
+
+void SnsCore::RunEvents(std::vector<DeliveryEvent> events) {
+  std::vector<std::shared_ptr<Delivery>> attempts;
+  std::vector<DeliveryEvent> failures;
+  std::vector<Finished> finished;
+  for (DeliveryEvent& e : events) {
+    switch (e.kind) {
+      case DeliveryEvent::Kind::kAttempt:
+        attempts.push_back(std::move(e.dv));
+        break;
+      case DeliveryEvent::Kind::kHttpResult:
+        if (auto lane = lanes_.find(e.dv->lane); lane != lanes_.end()) {
+          if (!lane->second.waiting.empty()) {
+            auto next = std::move(lane->second.waiting.front());
+            lane->second.waiting.pop_front();
+            lane->second.in_flight--;
+            PostHttp(next.first, std::move(next.second));
+          } else if (--lane->second.in_flight == 0) {
+            lanes_.erase(lane);
+          }
+        }
+        [[fallthrough]];
+      case DeliveryEvent::Kind::kSqsResult:
+        if (e.error.empty()) {
+          finished.push_back({std::move(e.dv), "delivered", e.http_status, ""});
+        } else {
+          failures.push_back(std::move(e));
+        }
+        break;
+      case DeliveryEvent::Kind::kDlqResult:
+        finished.push_back({std::move(e.dv), e.dlq_error.empty() ? "dead-lettered" : "failed",
+                            e.http_status,
+                            e.dlq_error.empty() ? e.error : e.error + "; DLQ: " + e.dlq_error});
+        break;
+    }
+  }
+  HandleFailures(failures, finished);
+  FinishAll(finished);
+  RunAttempts(attempts);
+}
+
+void SnsCore::RunAttempts(const std::vector<std::shared_ptr<Delivery>>& dvs) {
+  std::vector<DeliveryJob> jobs;
+  std::vector<Finished> finished;
+  std::vector<std::shared_ptr<Delivery>> throttled;
   {
     std::lock_guard lock(mu_);
-    if (!deliveries_.erase(dv->id)) return;
-    json entry = {
-        {"message_id", dv->msg->message_id}, {"attempt", dv->attempt}, {"status", status}};
-    if (http_status != 0) entry["http_status"] = http_status;
-    if (!error.empty()) entry["error"] = error;
-    LogLocked(dv->subscription_arn, std::move(entry));
+    if (stopped_) return;
+    const int64_t now = NowMs();
+    for (const auto& dv : dvs) {
+      if (!deliveries_.count(dv->id)) continue;
+      dv->timer = 0;
+      auto it = subscriptions_.find(dv->subscription_arn);
+      if (it == subscriptions_.end()) {
+        finished.push_back({dv, "dropped", 0, "subscription deleted"});
+        continue;
+      }
+      Subscription& s = *it->second;
+      DeliveryJob job = JobLocked(dv, s);
+      // A delivery with a next_ms already holds its slot (throttled or retried): it goes now.
+      if (const int per_second = job.policy.max_per_second; per_second > 0 && dv->next_ms == 0) {
+        if (s.next_slot_ms > now) {
+          dv->next_ms = s.next_slot_ms;
+          s.next_slot_ms += 1000 / per_second;
+          throttled.push_back(dv);
+          continue;
+        }
+        s.next_slot_ms = now + 1000 / per_second;
+      }
+      dv->next_ms = 0;
+      dv->attempt++;
+      jobs.push_back(std::move(job));
+    }
   }
-  EraseDelivery(dv->id);
+  for (const auto& dv : throttled) ScheduleAttempt(dv);
+  EnvelopeCache cache;
+  std::map<std::string, std::vector<std::pair<std::shared_ptr<Delivery>, json>>> by_queue;
+  for (DeliveryJob& job : jobs) {
+    const Published& m = *job.dv->msg;
+    if (job.protocol == "sqs") {
+      by_queue[job.endpoint].emplace_back(job.dv, SqsRequest(job, job.endpoint, cache));
+    } else if (job.protocol == "http" || job.protocol == "https") {
+      HttpClientRequest req;
+      req.url = job.endpoint;
+      req.body = job.raw ? m.MessageFor(job.protocol)
+                         : WithUnsubscribeUrl(
+                               EnvelopeFor(m, job.protocol, job.signature_version, cache),
+                               UnsubscribeUrl(m.host, job.subscription_arn), /*pretty=*/true);
+      req.headers = {{"User-Agent", kSnsUserAgent},
+                     {"x-amz-sns-message-type", "Notification"},
+                     {"x-amz-sns-message-id", m.message_id},
+                     {"x-amz-sns-topic-arn", m.topic_arn},
+                     {"x-amz-sns-subscription-arn", job.subscription_arn},
+                     {"Content-Type", job.policy.content_type}};
+      if (job.raw) req.headers.emplace_back("x-amz-sns-rawdelivery", "true");
+      SendHttp(job.dv, std::move(req));
+    } else {
+      finished.push_back({job.dv, "delivered", 0, ""});
+      json entry = {{"subscription", job.subscription_arn},
+                    {"protocol", job.protocol},
+                    {"endpoint", job.endpoint},
+                    {"type", "Notification"},
+                    {"message_id", m.message_id},
+                    {"timestamp", IsoMillis(m.timestamp_ms)}};
+      if (!WantsEnvelope(job.protocol, job.raw)) {
+        entry["message"] = m.MessageFor(job.protocol);
+      } else {
+        json sns = EnvelopeFor(m, job.protocol, job.signature_version, cache).doc;
+        sns["UnsubscribeURL"] = UnsubscribeUrl(m.host, job.subscription_arn);
+        if (job.protocol == "lambda") {
+          entry["message"] = json{
+              {"Records",
+               {{{"EventSource", "aws:sns"},
+                 {"EventVersion", "1.0"},
+                 {"EventSubscriptionArn", job.subscription_arn},
+                 {"Sns", sns}}}}}.dump();
+        } else {
+          entry["message"] = sns.dump();
+        }
+      }
+      std::lock_guard lock(mu_);
+      OutboxLocked(std::move(entry));
+    }
+  }
+  SendToQueues(std::move(by_queue));
+  FinishAll(finished);
 }
 
-void SnsCore::Failed(const std::shared_ptr<Delivery>& dv, int http_status,
-                     const std::string& error) {
-  std::unique_lock lock(mu_);
-  auto it = subscriptions_.find(dv->subscription_arn);
-  std::string dlq;
-  json req;
-  if (it != subscriptions_.end()) {
-    if (auto rp = it->second->attributes.find("RedrivePolicy");
-        rp != it->second->attributes.end()) {
-      json j = json::parse(rp->second, nullptr, false);
-      if (j.is_object()) dlq = Str(j, "deadLetterTargetArn");
-    }
-    if (!dlq.empty()) req = SqsRequest(*it->second, *dv->msg);
+void SnsCore::SendHttp(const std::shared_ptr<Delivery>& dv, HttpClientRequest req) {
+  auto url = ParseHttpUrl(req.url);
+  dv->lane = url.ok() ? (url->https ? "https://" : "http://") + url->HostHeader() : req.url;
+  HttpLane& lane = lanes_[dv->lane];
+  if (lane.in_flight >= kMaxHttpInFlight) {
+    lane.waiting.emplace_back(dv, std::move(req));
+    return;
   }
-  lock.unlock();
-  if (dlq.empty()) return Finish(dv, "failed", http_status, error);
-  SendToSqs(dlq, std::move(req), [this, dv, http_status, error](Status st) {
-    Finish(dv, st.ok() ? "dead-lettered" : "failed", http_status,
-           st.ok() ? error : error + "; DLQ: " + st.error().message);
+  PostHttp(dv, std::move(req));
+}
+
+void SnsCore::PostHttp(const std::shared_ptr<Delivery>& dv, HttpClientRequest req) {
+  lanes_[dv->lane].in_flight++;
+  http_->Send(std::move(req), [this, dv](Result<HttpResponse> r) {
+    const bool ok = r.ok() && r->status >= 200 && r->status < 300;
+    worker_->Post({DeliveryEvent::Kind::kHttpResult, dv, r.ok() ? r->status : 0,
+                   ok ? "" : (r.ok() ? "HTTP " + std::to_string(r->status) : r.error().message)});
   });
+}
+
+std::string SnsCore::DeadLetterQueueLocked(const Subscription& s) const {
+  auto rp = s.attributes.find("RedrivePolicy");
+  if (rp == s.attributes.end()) return "";
+  json j = json::parse(rp->second, nullptr, false);
+  return j.is_object() ? Str(j, "deadLetterTargetArn") : "";
+}
+
+void SnsCore::HandleFailures(const std::vector<DeliveryEvent>& failures,
+                             std::vector<Finished>& finished) {
+  if (failures.empty()) return;
+  Sql writes;
+  std::vector<std::shared_ptr<Delivery>> retries;
+  std::vector<std::tuple<std::string, DeliveryJob, const DeliveryEvent*>> dead_letters;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    const int64_t now = NowMs();
+    for (const DeliveryEvent& e : failures) {
+      const auto& dv = e.dv;
+      auto it = subscriptions_.find(dv->subscription_arn);
+      if (it == subscriptions_.end()) {
+        finished.push_back({dv, "dropped", e.http_status, "subscription deleted"});
+        continue;
+      }
+      const Subscription& s = *it->second;
+      if (e.kind == DeliveryEvent::Kind::kHttpResult) {
+        const int64_t delay = PolicyFor(s).DelayMs(dv->attempt);
+        if (delay >= 0) {
+          LogLocked(s.arn, {{"message_id", dv->msg->message_id},
+                            {"attempt", dv->attempt},
+                            {"status", "retrying"},
+                            {"http_status", e.http_status},
+                            {"error", e.error},
+                            {"retry_in_ms", delay}});
+          dv->next_ms = now + delay;
+          dv->retry_stored = true;
+          writes.push_back(RetryRow(*dv));
+          retries.push_back(dv);
+          continue;
+        }
+      }
+      std::string dlq = DeadLetterQueueLocked(s);
+      if (dlq.empty()) {
+        finished.push_back({dv, "failed", e.http_status, e.error});
+      } else {
+        dead_letters.emplace_back(std::move(dlq), JobLocked(dv, s), &e);
+      }
+    }
+  }
+  if (!writes.empty()) env_.store.Write(std::move(writes), [](Status) {});
+  for (const auto& dv : retries) ScheduleAttempt(dv);
+  EnvelopeCache cache;
+  for (auto& [dlq, job, e] : dead_letters) {
+    SendToSqs(dlq, "SendMessage", SqsRequest(job, dlq, cache),
+              [this, dv = job.dv, http_status = e->http_status, error = e->error](Result<json> r) {
+                worker_->Post({DeliveryEvent::Kind::kDlqResult, dv, http_status, error,
+                               r.ok() ? "" : r.error().message});
+              });
+  }
+}
+
+void SnsCore::FinishAll(const std::vector<Finished>& finished) {
+  if (finished.empty()) return;
+  Sql deletes;
+  {
+    std::lock_guard lock(mu_);
+    for (const Finished& f : finished) {
+      const Delivery& dv = *f.dv;
+      if (!deliveries_.erase(dv.id)) continue;
+      json entry = {
+          {"message_id", dv.msg->message_id}, {"attempt", dv.attempt}, {"status", f.status}};
+      if (f.http_status != 0) entry["http_status"] = f.http_status;
+      if (!f.error.empty()) entry["error"] = f.error;
+      LogLocked(dv.subscription_arn, std::move(entry));
+      if (dv.retry_stored) deletes.push_back(DeleteRetryRow(dv));
+      auto p = publish_pending_.find(dv.publish_id);
+      if (p != publish_pending_.end() && --p->second <= 0) {
+        publish_pending_.erase(p);
+        deletes.push_back(DeletePublishRow(dv.publish_id));
+      }
+    }
+  }
+  if (!deletes.empty()) env_.store.Write(std::move(deletes), [](Status) {});
 }
 
 void SnsCore::SendConfirmation(const Subscription& s, const std::string& host,
                                const std::string& type, Deferred& d) {
-  const std::string verb = type == "SubscriptionConfirmation" ? "ConfirmSubscription" : "Subscribe";
   json env = {{"Type", type},
               {"MessageId", NewUuid()},
               {"Token", s.token},
@@ -362,10 +581,10 @@ void SnsCore::SendConfirmation(const Subscription& s, const std::string& host,
                               : "You have chosen to deactivate subscription " + s.arn +
                                     ".\nTo cancel this operation and restore the subscription, "
                                     "visit the SubscribeURL included in this message."},
-              {"SubscribeURL", "http://" + host + "/?Action=" + verb +
-                                   "&TopicArn=" + UrlEncode(s.topic_arn) + "&Token=" + s.token},
+              {"SubscribeURL", "http://" + host + "/?Action=ConfirmSubscription&TopicArn=" +
+                                   UrlEncode(s.topic_arn) + "&Token=" + s.token},
               {"Timestamp", IsoMillis(NowMs())}};
-  SignLocked(env, s.topic_arn, host);
+  Sign(env, SignatureVersionLocked(s.topic_arn), host);
   if (s.protocol != "http" && s.protocol != "https") {
     OutboxLocked({{"subscription", s.arn},
                   {"protocol", s.protocol},
@@ -384,6 +603,9 @@ void SnsCore::SendConfirmation(const Subscription& s, const std::string& host,
                  {"x-amz-sns-message-id", env["MessageId"].get<std::string>()},
                  {"x-amz-sns-topic-arn", s.topic_arn},
                  {"Content-Type", "text/plain; charset=UTF-8"}};
+  if (type == "UnsubscribeConfirmation") {
+    req.headers.emplace_back("x-amz-sns-subscription-arn", s.arn);
+  }
   d.push_back([this, req = std::move(req), arn = s.arn, type]() mutable {
     http_->Send(std::move(req), [this, arn, type](Result<HttpResponse> r) {
       std::lock_guard lock(mu_);

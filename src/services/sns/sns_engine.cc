@@ -25,7 +25,12 @@ void SnsEngine::Admin(const AdminRequest& request, OperationReply reply) {
 }
 
 SnsCore::SnsCore(EngineEnv env, ServiceEngine* sqs)
-    : env_(env), sqs_(sqs), http_(HttpClient::Create({.insecure = true})) {}
+    : env_(env),
+      sqs_(sqs),
+      http_(HttpClient::Create(
+          {.ca_file = env.config.sns_https_ca_file, .insecure = env.config.sns_https_insecure})),
+      worker_(std::make_unique<BatchWorker<DeliveryEvent>>(
+          [this](std::vector<DeliveryEvent> events) { RunEvents(std::move(events)); })) {}
 
 SnsCore::~SnsCore() { Stop(); }
 
@@ -93,6 +98,7 @@ void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
   }
   RunDeferred(d);
   if (!r.ok()) return reply(std::move(r).error());
+  SignEnvelopes(r->to_sign);
   Commit(std::move(r).value(), std::move(reply));
 }
 
@@ -126,6 +132,7 @@ void SnsCore::Stop() {
     }
   }
   for (TimerId t : timers) env_.scheduler.Cancel(t);
+  worker_->Stop();
   http_->Stop();
 }
 
@@ -148,6 +155,7 @@ void SnsCore::Reset(std::function<void(Status)> done) {
     apps_.clear();
     endpoints_.clear();
     deliveries_.clear();
+    publish_pending_.clear();
     sms_attributes_ = json::object();
     opted_out_.clear();
     sandbox_.clear();

@@ -8,11 +8,18 @@ namespace {
 constexpr std::string_view kMigrations[] = {
     "CREATE TABLE sns_objects(kind TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, "
     "PRIMARY KEY(kind, id))",
+    // One row per delivery (its own copy of the message) becomes one "publish" row per message
+    // and subscription list: here a one-subscription publish per old delivery.
+    "INSERT OR REPLACE INTO sns_objects(kind, id, doc) SELECT 'publish', id, "
+    "json_object('message', json(json_extract(doc, '$.message')), "
+    "'subscriptions', json_array(json_extract(doc, '$.subscription'))) "
+    "FROM sns_objects WHERE kind = 'delivery'; "
+    "DELETE FROM sns_objects WHERE kind = 'delivery'",
 };
 constexpr std::string_view kSelectAll = "SELECT kind, id, doc FROM sns_objects ORDER BY kind, id";
 constexpr std::string_view kUpsert =
-    "INSERT OR REPLACE INTO sns_objects(kind, id, doc) VALUES('delivery', ?1, ?2)";
-constexpr std::string_view kDelete = "DELETE FROM sns_objects WHERE kind = 'delivery' AND id = ?1";
+    "INSERT OR REPLACE INTO sns_objects(kind, id, doc) VALUES(?1, ?2, ?3)";
+constexpr std::string_view kDelete = "DELETE FROM sns_objects WHERE kind = ?1 AND id = ?2";
 
 }  // namespace
 
@@ -33,6 +40,7 @@ Status SnsCore::Start() {
 
 Status SnsCore::LoadLocked() {
   std::vector<std::tuple<std::string, std::string, json>> rows;
+  std::vector<std::pair<std::string, json>> retries;  // applied once their deliveries exist
   WHARF_RETURN_IF_ERROR(env_.store.Read(kSelectAll, {}, [&](const SqlRow& row) {
     rows.emplace_back(row.Text(0), row.Text(1), json::parse(row.Text(2), nullptr, false));
   }));
@@ -58,13 +66,21 @@ Status SnsCore::LoadLocked() {
       e->token = doc.value("token", "");
       e->attributes = doc.value("attributes", std::map<std::string, std::string>{});
       endpoints_[id] = e;
-    } else if (kind == "delivery") {
-      auto dv = std::make_shared<Delivery>();
-      dv->id = id;
-      dv->subscription_arn = doc.value("subscription", "");
-      dv->attempt = doc.value("attempt", 0);
-      dv->msg = std::make_shared<Published>(Published::FromJson(doc.value("message", json())));
-      deliveries_[id] = dv;
+    } else if (kind == "publish") {
+      auto msg = std::make_shared<Published>(Published::FromJson(doc.value("message", json())));
+      int& pending = publish_pending_[id];
+      for (const json& arn : doc.value("subscriptions", json::array())) {
+        if (!arn.is_string()) continue;
+        auto dv = std::make_shared<Delivery>();
+        dv->publish_id = id;
+        dv->subscription_arn = arn.get<std::string>();
+        dv->id = id + '\n' + dv->subscription_arn;
+        dv->msg = msg;
+        deliveries_[dv->id] = dv;
+        ++pending;
+      }
+    } else if (kind == "retry") {
+      retries.emplace_back(id, doc);
     } else if (kind == "kv" && id == "sms_attributes" && doc.is_object()) {
       sms_attributes_ = doc;
     } else if (kind == "kv" && id == "opted_out" && doc.is_array()) {
@@ -77,18 +93,33 @@ Status SnsCore::LoadLocked() {
     if (auto t = topics_.find(s->topic_arn); t != topics_.end())
       t->second->subscriptions.insert(arn);
   }
+  for (auto& [id, doc] : retries) {
+    auto dv = deliveries_.find(id);
+    if (dv == deliveries_.end()) continue;
+    dv->second->attempt = doc.value("attempt", 0);
+    dv->second->next_ms = doc.value("next_ms", int64_t{0});
+    dv->second->retry_stored = true;
+  }
   return OkStatus();
 }
 
-void SnsCore::WriteDelivery(const Delivery& dv, Sql& w) const {
-  json doc = {{"subscription", dv.subscription_arn},
-              {"attempt", dv.attempt},
-              {"message", dv.msg->ToJson()}};
-  w.push_back({kUpsert, {dv.id, doc.dump()}});
+SqlStatement SnsCore::PublishRow(const std::string& id, const Published& msg,
+                                 const std::vector<std::string>& subscriptions) {
+  json doc = {{"message", msg.ToJson()}, {"subscriptions", subscriptions}};
+  return {kUpsert, {std::string("publish"), id, doc.dump()}};
 }
 
-void SnsCore::EraseDelivery(const std::string& id) {
-  env_.store.Write({SqlStatement{kDelete, {id}}}, [](Status) {});
+SqlStatement SnsCore::DeletePublishRow(const std::string& id) {
+  return {kDelete, {std::string("publish"), id}};
+}
+
+SqlStatement SnsCore::RetryRow(const Delivery& dv) {
+  json doc = {{"attempt", dv.attempt}, {"next_ms", dv.next_ms}};
+  return {kUpsert, {std::string("retry"), dv.id, doc.dump()}};
+}
+
+SqlStatement SnsCore::DeleteRetryRow(const Delivery& dv) {
+  return {kDelete, {std::string("retry"), dv.id}};
 }
 
 }  // namespace wharf::sns

@@ -171,6 +171,7 @@ Result<std::shared_ptr<Published>> SnsCore::BuildMessageLocked(const Topic* t, c
 
 Status SnsCore::FanOutLocked(Topic& t, const std::shared_ptr<Published>& msg, Outcome& o) {
   std::optional<MessageAttributes> flat_attrs;
+  std::vector<std::string> targets;
   for (const std::string& arn : t.subscriptions) {
     auto it = subscriptions_.find(arn);
     if (it == subscriptions_.end() || it->second->pending) continue;
@@ -185,14 +186,22 @@ Status SnsCore::FanOutLocked(Topic& t, const std::shared_ptr<Published>& msg, Ou
       }
       if (!match) continue;
     }
+    if (SnsCore::WantsEnvelope(s.protocol, IsTrue(s.attributes, "RawMessageDelivery"))) {
+      msg->envelopes[{msg->TextKey(s.protocol), SignatureVersionLocked(t.arn)}];
+    }
     auto dv = std::make_shared<Delivery>();
-    dv->id = NewUuid();
+    dv->publish_id = msg->message_id;
+    dv->id = msg->message_id + '\n' + arn;
     dv->subscription_arn = arn;
     dv->msg = msg;
     deliveries_[dv->id] = dv;
-    WriteDelivery(*dv, o.writes);
-    o.deliveries.push_back(dv);
+    o.deliveries.push_back(std::move(dv));
+    targets.push_back(arn);
   }
+  if (targets.empty()) return OkStatus();
+  publish_pending_[msg->message_id] = static_cast<int>(targets.size());
+  if (!msg->envelopes.empty()) o.to_sign.push_back(msg);
+  o.writes.push_back(PublishRow(msg->message_id, *msg, targets));
   return OkStatus();
 }
 
@@ -241,7 +250,8 @@ SnsCore::OpResult SnsCore::Publish(const RequestContext& ctx, json& in, Deferred
   if (topic_arn.empty()) {
     return InvalidParameter("TopicArn or TargetArn Reason: no value for required parameter");
   }
-  auto t = TopicLocked(topic_arn, target.empty() ? "TopicArn" : "TargetArn");
+  auto t =
+      AccessTopicLocked(ctx, topic_arn, "SNS:Publish", target.empty() ? "TopicArn" : "TargetArn");
   if (!t.ok()) return std::move(t).error();
   auto m = BuildMessageLocked(t->get(), in, "messageAttributes");
   if (!m.ok()) return std::move(m).error();
@@ -265,7 +275,7 @@ SnsCore::OpResult SnsCore::Publish(const RequestContext& ctx, json& in, Deferred
 }
 
 SnsCore::OpResult SnsCore::PublishBatch(const RequestContext& ctx, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "TopicArn"));
+  auto t = AccessTopicLocked(ctx, Str(in, "TopicArn"), "SNS:Publish");
   if (!t.ok()) return std::move(t).error();
   const json entries = in.value("PublishBatchRequestEntries", json::array());
   if (!entries.is_array() || entries.empty()) {

@@ -191,7 +191,7 @@ Result<std::shared_ptr<Subscription>> SnsCore::SubscribeLocked(const std::string
 }
 
 SnsCore::OpResult SnsCore::Subscribe(const RequestContext& ctx, json& in, Deferred& d) {
-  auto t = TopicLocked(Str(in, "TopicArn"));
+  auto t = AccessTopicLocked(ctx, Str(in, "TopicArn"), "SNS:Subscribe");
   if (!t.ok()) return std::move(t).error();
   Outcome o;
   auto s = SubscribeLocked(ctx.host, **t, Str(in, "Protocol"), Str(in, "Endpoint"),
@@ -233,12 +233,17 @@ void SnsCore::RemoveSubscriptionLocked(const std::string& arn, Sql& writes) {
   writes.push_back({kDelete, {std::string("subscription"), arn}});
 }
 
-SnsCore::OpResult SnsCore::Unsubscribe(const RequestContext&, json& in, Deferred&) {
+SnsCore::OpResult SnsCore::Unsubscribe(const RequestContext& ctx, json& in, Deferred& d) {
   auto s = SubscriptionLocked(Str(in, "SubscriptionArn"));
   Outcome o;
   if (!s.ok()) {
     if (s.error().code == "NotFound") return o;
     return std::move(s).error();
+  }
+  if (((*s)->protocol == "http" || (*s)->protocol == "https") && !(*s)->pending) {
+    Subscription gone = **s;  // AWS tells the endpoint, with a token to subscribe again
+    gone.token = RandomHex(64);
+    SendConfirmation(gone, ctx.host, "UnsubscribeConfirmation", d);
   }
   RemoveSubscriptionLocked((*s)->arn, o.writes);
   return o;
@@ -265,8 +270,9 @@ SnsCore::OpResult SnsCore::ListSubscriptions(const RequestContext& ctx, json& in
   return o;
 }
 
-SnsCore::OpResult SnsCore::ListSubscriptionsByTopic(const RequestContext&, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "TopicArn"));
+SnsCore::OpResult SnsCore::ListSubscriptionsByTopic(const RequestContext& ctx, json& in,
+                                                    Deferred&) {
+  auto t = AccessTopicLocked(ctx, Str(in, "TopicArn"), "SNS:ListSubscriptionsByTopic");
   if (!t.ok()) return std::move(t).error();
   Outcome o;
   std::string next;

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "services/sns/sns_core.h"
+#include "services/sns/sns_policy.h"
 #include "services/sns/sns_util.h"
 
 namespace wharf::sns {
@@ -154,6 +155,24 @@ Result<std::shared_ptr<Topic>> SnsCore::TopicLocked(const std::string& arn, cons
   return it->second;
 }
 
+Result<std::shared_ptr<Topic>> SnsCore::AccessTopicLocked(const RequestContext& ctx,
+                                                          const std::string& arn,
+                                                          std::string_view action,
+                                                          const char* param) {
+  auto t = TopicLocked(arn, param);
+  if (!t.ok() || (*t)->account == ctx.account) return t;
+  auto policy = (*t)->attributes.find("Policy");
+  if (policy != (*t)->attributes.end() && PolicyAllows(policy->second, ctx.account, action)) {
+    return t;
+  }
+  const std::string act(action);
+  return AwsError::Client("AuthorizationError",
+                          "User: arn:aws:iam::" + ctx.account + ":root is not authorized to " +
+                              "perform: " + act + " on resource: " + (*t)->arn +
+                              " because no resource-based policy allows the " + act + " action",
+                          403);
+}
+
 Result<std::shared_ptr<Topic>> SnsCore::CreateTopicLocked(const std::string& account,
                                                           const std::string& region, const json& in,
                                                           Sql& writes) {
@@ -231,12 +250,14 @@ void SnsCore::DeleteTopicLocked(Topic& t, Sql& writes) {
   topics_.erase(t.arn);
 }
 
-SnsCore::OpResult SnsCore::DeleteTopic(const RequestContext&, json& in, Deferred&) {
+SnsCore::OpResult SnsCore::DeleteTopic(const RequestContext& ctx, json& in, Deferred&) {
   Outcome o;
   const std::string arn = Str(in, "TopicArn");
   WHARF_RETURN_IF_ERROR(ParseArn(arn, "TopicArn"));
-  auto it = topics_.find(arn);
-  if (it != topics_.end()) DeleteTopicLocked(*it->second, o.writes);
+  if (!topics_.count(arn)) return o;  // deleting a missing topic succeeds
+  auto t = AccessTopicLocked(ctx, arn, "SNS:DeleteTopic");
+  if (!t.ok()) return std::move(t).error();
+  DeleteTopicLocked(**t, o.writes);
   return o;
 }
 
@@ -290,16 +311,16 @@ json SnsCore::TopicAttributesLocked(const Topic& t) const {
   return a;
 }
 
-SnsCore::OpResult SnsCore::GetTopicAttributes(const RequestContext&, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "TopicArn"));
+SnsCore::OpResult SnsCore::GetTopicAttributes(const RequestContext& ctx, json& in, Deferred&) {
+  auto t = AccessTopicLocked(ctx, Str(in, "TopicArn"), "SNS:GetTopicAttributes");
   if (!t.ok()) return std::move(t).error();
   Outcome o;
   o.output = {{"Attributes", TopicAttributesLocked(**t)}};
   return o;
 }
 
-SnsCore::OpResult SnsCore::SetTopicAttributes(const RequestContext&, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "TopicArn"));
+SnsCore::OpResult SnsCore::SetTopicAttributes(const RequestContext& ctx, json& in, Deferred&) {
+  auto t = AccessTopicLocked(ctx, Str(in, "TopicArn"), "SNS:SetTopicAttributes");
   if (!t.ok()) return std::move(t).error();
   std::string name = Str(in, "AttributeName"), value = Str(in, "AttributeValue");
   if (!IsSettableTopicAttribute(name)) return InvalidParameter("AttributeName");
@@ -319,8 +340,8 @@ SnsCore::OpResult SnsCore::SetTopicAttributes(const RequestContext&, json& in, D
   return o;
 }
 
-SnsCore::OpResult SnsCore::AddPermission(const RequestContext&, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "TopicArn"));
+SnsCore::OpResult SnsCore::AddPermission(const RequestContext& ctx, json& in, Deferred&) {
+  auto t = AccessTopicLocked(ctx, Str(in, "TopicArn"), "SNS:AddPermission");
   if (!t.ok()) return std::move(t).error();
   const std::string label = Str(in, "Label");
   json policy = json::parse(
@@ -355,8 +376,8 @@ SnsCore::OpResult SnsCore::AddPermission(const RequestContext&, json& in, Deferr
   return o;
 }
 
-SnsCore::OpResult SnsCore::RemovePermission(const RequestContext&, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "TopicArn"));
+SnsCore::OpResult SnsCore::RemovePermission(const RequestContext& ctx, json& in, Deferred&) {
+  auto t = AccessTopicLocked(ctx, Str(in, "TopicArn"), "SNS:RemovePermission");
   if (!t.ok()) return std::move(t).error();
   Outcome o;
   auto p = (*t)->attributes.find("Policy");
@@ -373,8 +394,8 @@ SnsCore::OpResult SnsCore::RemovePermission(const RequestContext&, json& in, Def
   return o;
 }
 
-SnsCore::OpResult SnsCore::TagResource(const RequestContext&, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "ResourceArn"), "ResourceArn");
+SnsCore::OpResult SnsCore::TagResource(const RequestContext& ctx, json& in, Deferred&) {
+  auto t = AccessTopicLocked(ctx, Str(in, "ResourceArn"), "SNS:TagResource", "ResourceArn");
   if (!t.ok()) {
     if (t.error().code == "NotFound")
       return AwsError::Client("ResourceNotFound", "Resource does not exist", 404);
@@ -394,8 +415,8 @@ SnsCore::OpResult SnsCore::TagResource(const RequestContext&, json& in, Deferred
   return o;
 }
 
-SnsCore::OpResult SnsCore::UntagResource(const RequestContext&, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "ResourceArn"), "ResourceArn");
+SnsCore::OpResult SnsCore::UntagResource(const RequestContext& ctx, json& in, Deferred&) {
+  auto t = AccessTopicLocked(ctx, Str(in, "ResourceArn"), "SNS:UntagResource", "ResourceArn");
   if (!t.ok()) {
     if (t.error().code == "NotFound")
       return AwsError::Client("ResourceNotFound", "Resource does not exist", 404);
@@ -409,8 +430,8 @@ SnsCore::OpResult SnsCore::UntagResource(const RequestContext&, json& in, Deferr
   return o;
 }
 
-SnsCore::OpResult SnsCore::ListTagsForResource(const RequestContext&, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "ResourceArn"), "ResourceArn");
+SnsCore::OpResult SnsCore::ListTagsForResource(const RequestContext& ctx, json& in, Deferred&) {
+  auto t = AccessTopicLocked(ctx, Str(in, "ResourceArn"), "SNS:ListTagsForResource", "ResourceArn");
   if (!t.ok()) {
     if (t.error().code == "NotFound")
       return AwsError::Client("ResourceNotFound", "Resource does not exist", 404);
@@ -421,8 +442,9 @@ SnsCore::OpResult SnsCore::ListTagsForResource(const RequestContext&, json& in, 
   return o;
 }
 
-SnsCore::OpResult SnsCore::GetDataProtectionPolicy(const RequestContext&, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "ResourceArn"), "ResourceArn");
+SnsCore::OpResult SnsCore::GetDataProtectionPolicy(const RequestContext& ctx, json& in, Deferred&) {
+  auto t =
+      AccessTopicLocked(ctx, Str(in, "ResourceArn"), "SNS:GetDataProtectionPolicy", "ResourceArn");
   if (!t.ok()) return std::move(t).error();
   Outcome o;
   if (!(*t)->data_protection_policy.empty()) {
@@ -431,8 +453,9 @@ SnsCore::OpResult SnsCore::GetDataProtectionPolicy(const RequestContext&, json& 
   return o;
 }
 
-SnsCore::OpResult SnsCore::PutDataProtectionPolicy(const RequestContext&, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "ResourceArn"), "ResourceArn");
+SnsCore::OpResult SnsCore::PutDataProtectionPolicy(const RequestContext& ctx, json& in, Deferred&) {
+  auto t =
+      AccessTopicLocked(ctx, Str(in, "ResourceArn"), "SNS:PutDataProtectionPolicy", "ResourceArn");
   if (!t.ok()) return std::move(t).error();
   std::string policy = Str(in, "DataProtectionPolicy");
   WHARF_RETURN_IF_ERROR(CheckTopicAttribute("DataProtectionPolicy", policy, (*t)->fifo));

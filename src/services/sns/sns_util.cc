@@ -60,6 +60,11 @@ std::optional<bool> ParseBool(std::string_view s) {
   return std::nullopt;
 }
 
+bool IsTrue(const std::map<std::string, std::string>& attrs, const char* name) {
+  auto it = attrs.find(name);
+  return it != attrs.end() && it->second == "true";
+}
+
 std::string Str(const nlohmann::json& input, const char* key) {
   auto it = input.find(key);
   if (it == input.end() || !it->is_string()) return "";

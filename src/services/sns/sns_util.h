@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -35,6 +36,9 @@ std::string IsoMillis(int64_t epoch_ms);
 
 // "true"/"false" for a case-insensitive boolean string; empty optional otherwise.
 std::optional<bool> ParseBool(std::string_view s);
+
+// Whether attribute `name` is set to "true".
+bool IsTrue(const std::map<std::string, std::string>& attrs, const char* name);
 
 // The string value of `input[key]`, or "" when absent or not a string.
 std::string Str(const nlohmann::json& input, const char* key);

@@ -60,6 +60,18 @@ TEST(ConfigTest, EnvironmentThenFlagsWin) {
   EXPECT_EQ(config->data_dir, "/tmp/x");
 }
 
+TEST(ConfigTest, SnsHttpsVerification) {
+  auto defaults = Parse({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->sns_https_insecure);  // https endpoints are verified by default
+  EXPECT_EQ(defaults->sns_https_ca_file, "");
+  auto config = Parse({"--sns-https-ca-file", "/etc/ca.pem"}, {{"WHARF_SNS_HTTPS_INSECURE", "1"}});
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_TRUE(config->sns_https_insecure);
+  EXPECT_EQ(config->sns_https_ca_file, "/etc/ca.pem");
+  EXPECT_EQ(config->ToJson()["sns_https_insecure"], true);
+}
+
 TEST(ConfigTest, BadValuesAreClearErrors) {
   struct Case {
     std::vector<const char*> args;

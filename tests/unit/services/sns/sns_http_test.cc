@@ -59,6 +59,35 @@ TEST_F(HttpDeliveryTest, ConfirmationThenNotification) {
   EXPECT_FALSE(env["Signature"].get<std::string>().empty());
 }
 
+TEST_F(HttpDeliveryTest, UnsubscribePostsUnsubscribeConfirmation) {
+  Endpoint ep;
+  std::string topic = CreateTopic("t");
+  std::string sub = ConfirmedSubscription(*this, ep, topic);
+  Ok("Unsubscribe", {{"SubscriptionArn", sub}});
+  auto reqs = ep.WaitFor(2);
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[1].Header("x-amz-sns-message-type"), "UnsubscribeConfirmation");
+  EXPECT_EQ(reqs[1].Header("x-amz-sns-subscription-arn"), sub);
+  EXPECT_EQ(reqs[1].Header("x-amz-sns-topic-arn"), topic);
+  json body = json::parse(reqs[1].body);
+  EXPECT_EQ(body["Type"], "UnsubscribeConfirmation");
+  EXPECT_EQ(body["Message"], "You have chosen to deactivate subscription " + sub +
+                                 ".\nTo cancel this operation and restore the subscription, "
+                                 "visit the SubscribeURL included in this message.");
+  const std::string token = body["Token"];
+  EXPECT_EQ(token.size(), 128u);
+  EXPECT_EQ(QueryParam(body["SubscribeURL"], "Token"), token);
+  EXPECT_EQ(body["SubscribeURL"].get<std::string>().find(
+                "http://localhost:4566/?Action=ConfirmSubscription&TopicArn="),
+            0u);
+  EXPECT_FALSE(body["Signature"].get<std::string>().empty());
+  EXPECT_EQ(body["SignatureVersion"], "1");
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "after unsubscribe"}});
+  Ok("Unsubscribe", {{"SubscriptionArn", sub}});  // already gone: no second POST
+  Ok("ListTopics", json::object());
+  EXPECT_EQ(ep.Count(), 2u);
+}
+
 TEST_F(HttpDeliveryTest, RetriesOnTheVirtualClockThenDlq) {
   Endpoint ep;
   std::string topic = CreateTopic("t");
@@ -101,6 +130,26 @@ TEST_F(HttpDeliveryTest, SucceedsOnRetry) {
   auto reqs = ep.WaitFor(3);
   ASSERT_EQ(reqs.size(), 3u);
   EXPECT_EQ(json::parse(reqs[2].body)["Message"], "second time lucky");
+}
+
+TEST_F(HttpDeliveryTest, ThrottlePolicySpacesDeliveries) {
+  Endpoint ep;
+  std::string topic = CreateTopic("t");
+  std::string sub = ConfirmedSubscription(*this, ep, topic);
+  Ok("SetSubscriptionAttributes",
+     {{"SubscriptionArn", sub},
+      {"AttributeName", "DeliveryPolicy"},
+      {"AttributeValue", json{{"throttlePolicy", {{"maxReceivesPerSecond", 1}}}}.dump()}});
+  for (const char* m : {"1", "2", "3"}) Ok("Publish", {{"TopicArn", topic}, {"Message", m}});
+  ASSERT_EQ(ep.WaitFor(2).size(), 2u);  // confirmation + the first message at once
+  for (size_t n = 3; n <= 4; ++n) {
+    ASSERT_TRUE(WaitForLog(sub, "delivered", n - 2));
+    Advance(999);
+    EXPECT_EQ(ep.Count(), n - 1);  // one per second
+    Advance(1);
+    ASSERT_EQ(ep.WaitFor(n).size(), n);
+  }
+  ASSERT_TRUE(WaitForLog(sub, "delivered", 3));
 }
 
 TEST(RetryPolicyTest, Phases) {

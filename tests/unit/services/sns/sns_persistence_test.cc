@@ -71,10 +71,43 @@ TEST_F(PersistenceTest, PendingHttpDeliveryResumesAtStart) {
   ep.QueueStatuses({500});
   Ok("Publish", {{"TopicArn", topic}, {"Message", "durable"}});
   ASSERT_TRUE(WaitForLog(sub, "retrying", 1));
-  StartEngines();  // the retry timer is gone; Start resumes the stored delivery
+  StartEngines();  // the retry timer is gone; Start resumes the stored delivery at its time
+  Advance(19'000);
+  EXPECT_EQ(ep.Count(), 2u);
+  Advance(1'000);
   reqs = ep.WaitFor(3);
   ASSERT_EQ(reqs.size(), 3u);
   EXPECT_EQ(json::parse(reqs[2].body)["Message"], "durable");
+  ASSERT_TRUE(WaitForLog(sub, "delivered", 1));
+  EXPECT_EQ(
+      AdminGet("/deliveries", {{"subscription", sub}}).value()["deliveries"].back()["attempt"], 2);
+}
+
+TEST_F(PersistenceTest, RetryBudgetIsKeptAcrossRestarts) {
+  Endpoint ep;
+  std::string topic = CreateTopic("t");
+  std::string sub = Ok("Subscribe", {{"TopicArn", topic},
+                                     {"Protocol", "http"},
+                                     {"Endpoint", ep.Url()},
+                                     {"ReturnSubscriptionArn", true}})["SubscriptionArn"];
+  Ok("ConfirmSubscription",
+     {{"TopicArn", topic}, {"Token", json::parse(ep.WaitFor(1)[0].body)["Token"]}});
+  ep.QueueStatuses({500, 500, 500, 500, 500, 500});
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "twice restarted"}});
+  ASSERT_TRUE(WaitForLog(sub, "retrying", 1));
+  Advance(20'000);
+  ASSERT_TRUE(WaitForLog(sub, "retrying", 2));
+  StartEngines();  // attempts 1 and 2 were made: two retries are left, not three
+  Advance(20'000);
+  ASSERT_EQ(ep.WaitFor(4).size(), 4u);
+  ASSERT_TRUE(WaitForLog(sub, "retrying", 1));
+  Advance(20'000);
+  ASSERT_EQ(ep.WaitFor(5).size(), 5u);
+  ASSERT_TRUE(WaitForLog(sub, "failed", 1));
+  EXPECT_EQ(
+      AdminGet("/deliveries", {{"subscription", sub}}).value()["deliveries"].back()["attempt"], 4);
+  Advance(60'000);
+  EXPECT_EQ(ep.Count(), 5u);  // confirmation + 4 attempts
 }
 
 TEST_F(PersistenceTest, ApplyInitAndReset) {

@@ -207,6 +207,7 @@ TEST_F(PublishTest, FifoTopicToFifoQueue) {
                            {"MessageDeduplicationId", "d1"}});
   EXPECT_EQ(r1["MessageId"], r2["MessageId"]);
   EXPECT_EQ(r1["SequenceNumber"].get<std::string>().size(), 20u);
+  WaitIdle();
   json msgs = Sqs("ReceiveMessage", {{"QueueUrl", QueueUrl("q.fifo")},
                                      {"MaxNumberOfMessages", 10},
                                      {"AttributeNames", {"All"}}})["Messages"];
@@ -252,9 +253,10 @@ TEST_F(PublishTest, MissingQueueGoesToDlq) {
       SubscribeQueue(topic, gone, {{"RedrivePolicy", json{{"deadLetterTargetArn", dlq}}.dump()}});
   Sqs("DeleteQueue", {{"QueueUrl", QueueUrl("gone")}});
   Ok("Publish", {{"TopicArn", topic}, {"Message", "lost"}});
-  json msgs = Receive("dlq");
+  json msgs = ReceiveWait("dlq");
   ASSERT_EQ(msgs.size(), 1u);
   EXPECT_EQ(json::parse(msgs[0]["Body"].get<std::string>())["Message"], "lost");
+  ASSERT_TRUE(WaitForLog(sub, "dead-lettered", 1));
   json log = AdminGet("/deliveries", {{"subscription", sub}}).value()["deliveries"];
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0]["status"], "dead-lettered");
@@ -266,7 +268,7 @@ TEST_F(PublishTest, OutboxProtocols) {
                    {"Protocol", "lambda"},
                    {"Endpoint", "arn:aws:lambda:us-east-1:000000000000:function:f"}});
   Ok("Publish", {{"TopicArn", topic}, {"Message", "to lambda"}});
-  json box = AdminGet("/outbox").value()["messages"];
+  json box = WaitForOutbox(1);
   ASSERT_EQ(box.size(), 1u);
   json event = json::parse(box[0]["message"].get<std::string>());
   EXPECT_EQ(event["Records"][0]["Sns"]["Message"], "to lambda");

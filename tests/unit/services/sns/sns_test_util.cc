@@ -71,6 +71,7 @@ void SnsFixture::StartEngines() {
 void SnsFixture::StopEngines() {
   if (sns_) sns_->Stop();
   if (sqs_) sqs_->Stop();
+  store_->Flush();  // as at exit: queued writes commit while the engines still exist
   sns_.reset();
   sqs_.reset();
 }
@@ -161,6 +162,15 @@ bool SnsFixture::WaitForLog(const std::string& sub, const std::string& status, s
   return false;
 }
 
+json SnsFixture::WaitForOutbox(size_t n) {
+  json box = json::array();
+  for (int i = 0; i < 1000 && box.size() < n; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    box = AdminGet("/outbox").value()["messages"];
+  }
+  return box;
+}
+
 std::string SnsFixture::CreateTopic(const std::string& name, json attributes) {
   json in = {{"Name", name}};
   if (!attributes.empty()) in["Attributes"] = attributes;
@@ -185,7 +195,14 @@ std::string SnsFixture::SubscribeQueue(const std::string& topic, const std::stri
   return Ok("Subscribe", in).value("SubscriptionArn", "");
 }
 
+void SnsFixture::WaitIdle() {
+  for (int i = 0; i < 5000 && AdminGet("/deliveries").value()["pending"] != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 json SnsFixture::Receive(const std::string& queue_name, int max) {
+  WaitIdle();
   json out = Sqs("ReceiveMessage", {{"QueueUrl", QueueUrl(queue_name)},
                                     {"MaxNumberOfMessages", max},
                                     {"MessageAttributeNames", {"All"}}});

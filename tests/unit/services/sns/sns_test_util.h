@@ -53,6 +53,8 @@ class SnsFixture : public ::testing::Test {
   json OkPublic(const std::string& op, json input) { return Ok(op, std::move(input)); }
   // Waits (up to 10 s) until the delivery log of `sub` has `n` entries with `status`.
   bool WaitForLog(const std::string& sub, const std::string& status, size_t n);
+  // Waits (up to 10 s) until the outbox holds `n` entries; returns them.
+  json WaitForOutbox(size_t n);
 
   // (Re)creates both engines on `store_` and starts them.
   void StartEngines();
@@ -70,6 +72,9 @@ class SnsFixture : public ::testing::Test {
   std::string QueueUrl(const std::string& name) const;
   std::string SubscribeQueue(const std::string& topic, const std::string& queue_arn,
                              json attributes = json::object());
+  // Waits (up to 10 s) until SNS has no pending deliveries: they run on its delivery thread.
+  void WaitIdle();
+  // ReceiveMessage after WaitIdle().
   json Receive(const std::string& queue_name, int max = 10);
   // Receive, retried (up to 10 s) until a message arrives: with SQLite, deliveries start after
   // the Publish reply.

@@ -246,5 +246,42 @@ TEST_F(TopicsTest, SmsSettingsSandboxAndPublish) {
 
 TEST_F(TopicsTest, UnknownOperation) { Err("Nope", json::object(), "InvalidAction"); }
 
+TEST_F(TopicsTest, OtherAccountsNeedThePolicy) {
+  std::string arn = CreateTopic("shared");
+  const std::string owner = ctx_.account;
+  ctx_.account = "222222222222";
+  AwsError e = Err("Publish", {{"TopicArn", arn}, {"Message", "m"}}, "AuthorizationError");
+  EXPECT_EQ(e.http_status, 403);
+  EXPECT_EQ(e.message,
+            "User: arn:aws:iam::222222222222:root is not authorized to perform: SNS:Publish on "
+            "resource: " +
+                arn + " because no resource-based policy allows the SNS:Publish action");
+  Err("GetTopicAttributes", {{"TopicArn", arn}}, "AuthorizationError");
+  Err("DeleteTopic", {{"TopicArn", arn}}, "AuthorizationError");
+  ctx_.account = owner;
+  Ok("AddPermission", {{"TopicArn", arn},
+                       {"Label", "b-publishes"},
+                       {"AWSAccountId", {"222222222222"}},
+                       {"ActionName", {"Publish"}}});
+  ctx_.account = "222222222222";
+  Ok("Publish", {{"TopicArn", arn}, {"Message", "m"}});
+  Err("Subscribe", {{"TopicArn", arn}, {"Protocol", "email"}, {"Endpoint", "a@b.c"}},
+      "AuthorizationError");
+  ctx_.account = "333333333333";
+  Err("Publish", {{"TopicArn", arn}, {"Message", "m"}}, "AuthorizationError");
+  ctx_.account = owner;
+  Ok("RemovePermission", {{"TopicArn", arn}, {"Label", "b-publishes"}});
+  Ok("SetTopicAttributes",
+     {{"TopicArn", arn},
+      {"AttributeName", "Policy"},
+      {"AttributeValue",
+       json{{"Statement",
+             {{{"Effect", "Allow"}, {"Principal", "*"}, {"Action", "sns:*"}, {"Resource", arn}}}}}
+           .dump()}});
+  ctx_.account = "333333333333";
+  Ok("GetTopicAttributes", {{"TopicArn", arn}});
+  ctx_.account = owner;
+}
+
 }  // namespace
 }  // namespace wharf::sns::testing
