@@ -52,9 +52,10 @@ void SnsCore::Admin(const AdminRequest& request, OperationReply reply) {
         WriteKv("opted_out", json(opted_out_), writes);
         out = {{"optedOut", number}};
       }
-    } else if (method == "GET" && signer_ &&
-               path == "/SimpleNotificationService-" + signer_->cert_id() + ".pem") {
-      out = signer_->cert_pem();
+    } else if (const Signer* signer = signer_ ? signer_->Get() : nullptr;
+               method == "GET" && signer != nullptr &&
+               path == "/SimpleNotificationService-" + signer->cert_id() + ".pem") {
+      out = signer->cert_pem();
     }
   }
   if (out.is_null()) return reply(AwsError::Client("NotFound", "no such admin route", 404));

@@ -318,7 +318,7 @@ class SnsCore {
   EngineEnv env_;
   ServiceEngine* sqs_;
   std::unique_ptr<HttpClient> http_;
-  std::unique_ptr<Signer> signer_;
+  std::unique_ptr<BackgroundSigner> signer_;  // made in Start
 
   mutable std::mutex mu_;
   bool stopped_ = false;

@@ -171,10 +171,12 @@ std::string SnsCore::SignatureVersionLocked(const std::string& topic_arn) const 
 }
 
 void SnsCore::Sign(json& env, const std::string& version, const std::string& host) const {
+  const Signer* signer = signer_->Get();
   env["SignatureVersion"] = version;
-  env["Signature"] = signer_->Sign(CanonicalString(env), version == "2" ? 2 : 1);
+  if (signer == nullptr) return;  // OpenSSL could not make a key (logged at start)
+  env["Signature"] = signer->Sign(CanonicalString(env), version == "2" ? 2 : 1);
   env["SigningCertURL"] =
-      "http://" + host + "/_wharf/sns/SimpleNotificationService-" + signer_->cert_id() + ".pem";
+      "http://" + host + "/_wharf/sns/SimpleNotificationService-" + signer->cert_id() + ".pem";
 }
 
 json SnsCore::SignedEnvelope(const Published& m, const std::string& protocol,

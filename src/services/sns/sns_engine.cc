@@ -132,6 +132,7 @@ void SnsCore::Stop() {
     }
   }
   for (TimerId t : timers) env_.scheduler.Cancel(t);
+  if (signer_) signer_->Get();  // a key still being stored must be written before the store closes
   worker_->Stop();
   http_->Stop();
 }

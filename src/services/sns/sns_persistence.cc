@@ -25,12 +25,10 @@ constexpr std::string_view kDelete = "DELETE FROM sns_objects WHERE kind = ?1 AN
 
 Status SnsCore::Start() {
   WHARF_RETURN_IF_ERROR(env_.store.Migrate("sns", kMigrations));
-  auto signer = Signer::LoadOrCreate(env_.store);
-  if (!signer.ok()) return std::move(signer).error();
+  signer_ = std::make_unique<BackgroundSigner>(env_.store);
   std::vector<std::shared_ptr<Delivery>> resume;
   {
     std::lock_guard lock(mu_);
-    signer_ = std::move(signer).value();
     WHARF_RETURN_IF_ERROR(LoadLocked());
     for (auto& [id, dv] : deliveries_) resume.push_back(dv);
   }

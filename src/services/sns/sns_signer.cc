@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <spdlog/spdlog.h>
 
 #include <future>
 
@@ -99,6 +100,24 @@ Result<std::unique_ptr<Signer>> Signer::LoadOrCreate(Store& store) {
   WHARF_RETURN_IF_ERROR(f.get());
   return made;
 }
+
+BackgroundSigner::BackgroundSigner(Store& store)
+    : signer_(std::async(std::launch::async, [&store]() -> std::shared_ptr<const Signer> {
+                auto loaded = Signer::LoadOrCreate(store);
+                if (loaded.ok()) return std::move(loaded).value();
+                spdlog::warn("SNS signing key: {}; using a key for this run only",
+                             loaded.error().message);
+                auto made = Signer::Generate();
+                if (made.ok()) return std::move(made).value();
+                spdlog::error("SNS signing key: {}", made.error().message);
+                return nullptr;
+              }).share()) {}
+
+BackgroundSigner::~BackgroundSigner() {
+  if (signer_.valid()) signer_.wait();
+}
+
+const Signer* BackgroundSigner::Get() const { return signer_.get().get(); }
 
 std::string Signer::Sign(std::string_view canonical, int version) const {
   constexpr size_t kCacheEntries = 64;

@@ -3,6 +3,7 @@
 // SHA256withRSA (SignatureVersion 2). Thread-safe after construction.
 #pragma once
 
+#include <future>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -42,6 +43,25 @@ class Signer {
   std::string SignUncached(std::string_view canonical, int version) const;
   mutable std::mutex cache_mu_;
   mutable std::unordered_map<std::string, std::string> cache_;
+};
+
+// The Signer, loaded or made on a thread of its own: making an RSA 2048 key takes a few hundred
+// milliseconds, which start-up should not wait for (with --in-memory it happens at every start).
+class BackgroundSigner {
+ public:
+  // Starts Signer::LoadOrCreate(store). When the store cannot keep a new key, the key is used for
+  // this run only (logged). `store` must outlive this object.
+  explicit BackgroundSigner(Store& store);
+  ~BackgroundSigner();  // waits for the thread
+  BackgroundSigner(const BackgroundSigner&) = delete;
+  BackgroundSigner& operator=(const BackgroundSigner&) = delete;
+
+  // The signer, waiting for it the first time if it is not ready yet. Null only if OpenSSL
+  // cannot make a key at all (logged). Thread-safe.
+  const Signer* Get() const;
+
+ private:
+  std::shared_future<std::shared_ptr<const Signer>> signer_;
 };
 
 // The canonical string AWS signs (§5.5): "name\nvalue\n" for each present field in AWS's order
