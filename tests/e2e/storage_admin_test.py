@@ -45,7 +45,8 @@ def make_database(data_dir, messages=40):
     try:
         url = server.sqs_json("CreateQueue", {"QueueName": "q"}).json()["QueueUrl"]
         for i in range(messages):
-            reply = server.sqs_json("SendMessage", {"QueueUrl": url, "MessageBody": "%d" % i * 1000})
+            body = ("%d" % i) * 1000
+            reply = server.sqs_json("SendMessage", {"QueueUrl": url, "MessageBody": body})
             assert reply.status == 200, reply
     finally:
         assert server.stop() == 0
