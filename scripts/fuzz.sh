@@ -6,7 +6,8 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      e.g. scripts/fuzz.sh 300 sqs_engine_fuzz
 # Environment: FUZZ_BUILD_JOBS (default 2), FUZZ_WORKERS (libFuzzer -fork, default 0: in-process),
-# FUZZ_ARGS (extra libFuzzer flags).
+# FUZZ_RUNS (stop a target after this many executions, default: only the time limit),
+# FUZZ_ARGS (extra libFuzzer flags). Uses ccache when installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
@@ -29,8 +30,10 @@ fi
 
 # -Werror stays off here: the warning set is tuned for gcc (the test build); clang's extra
 # warnings in other folders must not block fuzzing.
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release \
-  -DWHARF_FUZZ=ON -DWHARF_WERROR=OFF >/dev/null
+  -DWHARF_FUZZ=ON -DWHARF_WERROR=OFF "${launcher[@]}" >/dev/null
 nice ninja -C "$build" -j "${FUZZ_BUILD_JOBS:-2}" "${targets[@]}"
 
 mkdir -p "$build/artifacts"
@@ -42,7 +45,7 @@ for t in "${targets[@]}"; do
   log="$build/artifacts/$t.log"
   status=0
   # shellcheck disable=SC2086
-  "$build/tests/fuzz/$t" "$work" "tests/fuzz/corpus/$t" -max_total_time="$seconds" -timeout=10 \
+  "$build/tests/fuzz/$t" "$work" "tests/fuzz/corpus/$t" -max_total_time="$seconds" -runs="${FUZZ_RUNS:--1}" -timeout=10 \
     -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 -fork="${FUZZ_WORKERS:-0}" \
     -artifact_prefix="$build/artifacts/$t-" ${FUZZ_ARGS:-} >"$log" 2>&1 || status=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)

@@ -1,13 +1,12 @@
 #include "admin/admin_api.h"
 
-#include <openssl/crypto.h>
-
 #include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <utility>
 
+#include "admin/admin_access.h"
 #include "dispatch/http_util.h"
 
 #ifndef WHARF_VERSION
@@ -44,11 +43,6 @@ HttpResponse FromResult(const Result<nlohmann::json>& result) {
   return ErrorResponse(result.error().http_status, result.error().code, result.error().message);
 }
 
-bool TokenMatches(std::string_view given, const std::string& expected) {
-  return given.size() == expected.size() &&
-         CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
-}
-
 // Counts down the engines of one reset and answers when the last one is durable.
 struct ResetState {
   std::mutex mutex;
@@ -81,11 +75,8 @@ dispatch::AdminHandler AdminApi::AsHandler() {
 
 void AdminApi::Handle(const HttpRequest& request, Respond respond) {
   try {
-    if (!config_.admin_token.empty() &&
-        !TokenMatches(dispatch::FindHeader(request.headers, "x-wharf-admin-token"),
-                      config_.admin_token)) {
-      return respond(
-          ErrorResponse(401, "Unauthorized", "this admin route needs header x-wharf-admin-token"));
+    if (auto denial = CheckAdminAccess(config_, request)) {
+      return respond(ErrorResponse(denial->status, denial->code, denial->message));
     }
     Route(request, respond);
   } catch (const std::exception& e) {

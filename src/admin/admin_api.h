@@ -1,8 +1,7 @@
 // The admin API: GET /_wharf/health, POST /_wharf/reset[/<service>], GET|POST /_wharf/clock,
 // GET /_wharf/config, /_wharf/<service>/... (forwarded to the engine's Admin), and the migration
 // aliases GET /_localstack/health, POST /moto-api/reset and an anonymous GET / (health).
-// Replies are JSON. When config.admin_token is set, every admin route needs the header
-// x-wharf-admin-token with that value (401 otherwise).
+// Replies are JSON. Access (admin token, loopback) is checked first: admin_access.h.
 #pragma once
 
 #include <chrono>

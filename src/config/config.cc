@@ -44,7 +44,8 @@ std::string HelpText() {
       "  --help                          print this text and exit\n"
       "  --version                       print the version and exit\n\n"
       "Admin API: GET /_wharf/health, POST /_wharf/reset[/<service>], GET|POST /_wharf/clock,\n"
-      "GET /_wharf/config, /_wharf/<service>/...\n";
+      "GET /_wharf/config, /_wharf/<service>/...; with --admin-token they need header\n"
+      "x-wharf-admin-token (health excepted); beyond loopback without a token, only reads.\n";
   return text;
 }
 

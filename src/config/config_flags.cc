@@ -159,7 +159,7 @@ const std::vector<FlagSpec>& Flags() {
        [](const Config& c) { return c.credentials.empty() ? std::string("(none)") : "(set)"; },
        SetCredentials},
       {"admin-token", "WHARF_ADMIN_TOKEN", "TOKEN",
-       "require header x-wharf-admin-token on admin routes",
+       "admin token (header x-wharf-admin-token); needed beyond loopback to change state",
        [](const Config& c) { return c.admin_token.empty() ? std::string("(none)") : "(set)"; },
        [](Config& c, std::string_view v) {
          c.admin_token = std::string(v);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/admin_access.h"
 #include "admin/admin_api.h"
 #include "admin/init_file.h"
 #include "dispatch/dispatcher.h"
@@ -132,6 +133,11 @@ int Run(int argc, char** argv) {
   std::printf("wharf %s listening on http://%s%s%s:%u\n", WHARF_VERSION, ipv6 ? "[" : "",
               config.host.c_str(), ipv6 ? "]" : "", static_cast<unsigned>((*server)->port()));
   std::fflush(stdout);
+  if (!admin::IsLoopbackHost(config.host) && config.admin_token.empty()) {
+    spdlog::warn(
+        "listening beyond loopback without --admin-token: admin routes that change state "
+        "(reset, clock, service admin writes) are refused; set WHARF_ADMIN_TOKEN to use them");
+  }
 
   int signal = WaitForTerminationSignal();
   spdlog::info("signal {}: stopping", signal);

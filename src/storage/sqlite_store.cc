@@ -399,8 +399,25 @@ Status SqliteStore::Migrate(std::string_view service,
   return OkStatus();
 }
 
-// Prepares a freshly opened writer connection: refuses files that are not wharf databases,
-// switches to WAL, and creates the schema-version table.
+// Refuses a damaged database at start-up rather than failing (or spreading the damage) later:
+// PRAGMA quick_check reads every page (O(size); ~1 s per GB).
+Status CheckIntegrity(sqlite3* db, const std::string& path) {
+  std::string error;
+  std::string verdict;
+  StmtPtr stmt;
+  int rc = sqlite::Prepare(db, "PRAGMA quick_check(1)", 0, &stmt, &error);
+  if (rc == SQLITE_OK) {
+    rc = sqlite::Run(
+        db, stmt.get(), [&](sqlite3_stmt* s) { verdict = sqlite::StmtRow(s).Text(0); }, &error);
+  }
+  if (rc == SQLITE_OK && verdict == "ok") return OkStatus();
+  return AwsError::ServiceUnavailable(
+      path + " is corrupt (" + (rc == SQLITE_OK ? verdict : error) +
+      "); restore it from a backup, or move it away to start with an empty data directory");
+}
+
+// Prepares a freshly opened writer connection: refuses files that are not wharf databases or
+// are damaged, switches to WAL, and creates the schema-version table.
 Status PrepareDatabase(sqlite3* db, const std::string& path) {
   std::string error;
   int32_t application_id = 0;
@@ -426,6 +443,7 @@ Status PrepareDatabase(sqlite3* db, const std::string& path) {
                                         " is a SQLite database but not a wharf database; use "
                                         "another data directory");
   }
+  if (objects > 0) WHARF_RETURN_IF_ERROR(CheckIntegrity(db, path));
   // WAL + synchronous=NORMAL: durable against the process being killed (see the file comment).
   std::string journal_mode;
   rc = sqlite::Prepare(db, "PRAGMA journal_mode=WAL", 0, &stmt, &error);

@@ -167,26 +167,34 @@ async def probe_latencies(seconds):
     return result["latencies"]
 
 
+async def bench_latencies(seconds, args):
+    """Normal load from wharf-bench (open loop, latency from the scheduled send time) for
+    `seconds`; returns its JSON report."""
+    proc = await asyncio.create_subprocess_exec(
+        args.bench, args.bench_scenario, "--endpoint", "http://%s:%d" % (HOST, CURRENT_PORT[0]),
+        "-c", "4", "--rate", str(args.bench_rate), "-d", str(seconds), "--json",
+        stdout=asyncio.subprocess.PIPE)
+    out, _ = await proc.communicate()
+    lines = [line for line in out.decode().splitlines() if line.startswith("{")]
+    check(proc.returncode == 0 and lines, "wharf-bench failed (exit %s)" % proc.returncode)
+    report = json.loads(lines[-1])
+    check(report["errors"] == 0 and report["ok"] > 0, "wharf-bench saw errors: %r" % report)
+    return report
+
+
+def bench_figures(report):
+    lat = report["latency_ms"]
+    return "%s p50/p99/max %.2f/%.2f/%.2f ms over %d requests at %d/s" % (
+        report["scenario"], lat["p50"], lat["p99"], lat["max"], report["requests"],
+        report["rate"])
+
+
 async def check_slowloris(server, args):
+    if args.bench:
+        return await check_slowloris_bench(server, args)
     idle = args.idle_timeout
     base = await probe_latencies(1)
-    conns = await open_many(1000)
-    prefix = b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Slow: "
-    stop = asyncio.Event()
-
-    async def dribble(w):
-        data = prefix + b"a" * 100000
-        for i in range(len(data)):
-            if stop.is_set() or w.is_closing():
-                return
-            try:
-                w.write(data[i:i + 1])
-                await w.drain()
-            except (ConnectionError, OSError):
-                return
-            await asyncio.sleep(0.2)
-
-    dribblers = [asyncio.ensure_future(dribble(w)) for _, w in conns]
+    conns, stop, dribblers = await start_dribblers(1000)
     t0 = time.monotonic()
     closers = [asyncio.ensure_future(closed_within(r, idle * 3 + 5)) for r, _ in conns]
     # Normal requests while all the dribblers are connected (they are dropped after `idle`).
@@ -206,6 +214,50 @@ async def check_slowloris(server, args):
              percentile(base, 99), n_closed, dropped_after, idle))
     check(len(under) > 0 and len(after) > 0, "normal requests were not served")
     check(n_closed == 1000, "%d dribbling connections were never closed" % (1000 - n_closed))
+
+
+async def start_dribblers(n):
+    """Opens n connections that each send a header line one byte every 0.2 s; returns
+    (connections, stop event, dribbler tasks)."""
+    conns = await open_many(n)
+    prefix = b"POST / HTTP/1.1\r\nHost: localhost\r\nX-Slow: "
+    stop = asyncio.Event()
+
+    async def dribble(w):
+        data = prefix + b"a" * 100000
+        for i in range(len(data)):
+            if stop.is_set() or w.is_closing():
+                return
+            try:
+                w.write(data[i:i + 1])
+                await w.drain()
+            except (ConnectionError, OSError):
+                return
+            await asyncio.sleep(0.2)
+
+    return conns, stop, [asyncio.ensure_future(dribble(w)) for _, w in conns]
+
+
+async def check_slowloris_bench(server, args):
+    """The slowloris with wharf-bench as the normal traffic: its p99 with 1,000 dribblers
+    connected and on the idle server; fails above --max-p99-ms when given."""
+    idle = args.idle_timeout
+    base = await bench_latencies(max(1, idle - 2), args)
+    conns, stop, dribblers = await start_dribblers(1000)
+    closers = [asyncio.ensure_future(closed_within(r, idle * 3 + 5)) for r, _ in conns]
+    under = await bench_latencies(max(1, idle - 2), args)
+    closed = await asyncio.gather(*closers)
+    stop.set()
+    await asyncio.gather(*dribblers)
+    for _, w in conns:
+        w.close()
+    print("abuse slowloris (wharf-bench): under 1000 dribblers %s; idle %s; %d/1000 dribblers "
+          "dropped (--idle-timeout %d)" % (bench_figures(under), bench_figures(base),
+                                           sum(closed), idle))
+    check(sum(closed) == 1000, "%d dribbling connections were never closed" % (1000 - sum(closed)))
+    if args.max_p99_ms is not None:
+        check(under["latency_ms"]["p99"] <= args.max_p99_ms, "p99 %.2f ms under attack is above "
+              "%.2f ms" % (under["latency_ms"]["p99"], args.max_p99_ms))
 
 
 async def check_slow_body(server, args):
@@ -421,6 +473,10 @@ def main():
     p.add_argument("--long-polls", type=int, default=5000)
     p.add_argument("--idle-timeout", type=int, default=4, help="server --idle-timeout (s)")
     p.add_argument("--log", default=os.devnull, help="server stderr goes here")
+    p.add_argument("--bench", help="slowloris: measure normal requests with this wharf-bench")
+    p.add_argument("--bench-scenario", default="sqs-send")
+    p.add_argument("--bench-rate", type=int, default=200, help="wharf-bench requests/s")
+    p.add_argument("--max-p99-ms", type=float, help="slowloris --bench: fail above this p99")
     args = p.parse_args(argv)
     args.wharf = wharf
     if not wharf or not os.path.exists(wharf):

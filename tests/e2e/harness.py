@@ -37,7 +37,7 @@ import unittest
 TARGET = os.environ.get("WHARF_E2E_TARGET", "wharf")
 ACCOUNT = "000000000000" if TARGET == "wharf" else "123456789012"  # moto's fixed account
 REGION = "us-east-1"
-READY_RE = re.compile(r"wharf \S+ listening on http://127\.0\.0\.1:(\d+)")
+READY_RE = re.compile(r"wharf \S+ listening on http://\S+:(\d+)")
 START_TIMEOUT_S = 30
 # What a SigV4 client sends (signatures are not verified unless wharf runs with --auth verify).
 SQS_AUTH = ("AWS4-HMAC-SHA256 Credential=test/20261128/us-east-1/sqs/aws4_request, "

@@ -28,7 +28,7 @@ struct Config {
   bool auth_verify = false;  // --auth verify / WHARF_AUTH=verify
   // access key id -> secret, for --auth verify (--credentials FILE, JSON {"AKID": "secret"})
   std::map<std::string, std::string> credentials;
-  std::string admin_token;  // --admin-token: required on /_wharf/ when set
+  std::string admin_token;  // --admin-token: required on admin routes (admin/admin_access.h)
   // HTTP limits
   uint64_t max_body_bytes = 16 * 1024 * 1024;  // --max-body (413 beyond)
   uint32_t max_header_bytes = 64 * 1024;       // --max-header (431 beyond)

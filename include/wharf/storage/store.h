@@ -87,7 +87,8 @@ class Store {
 // Opens (creating if needed) `<data_dir>` and `<data_dir>/wharf.db` in WAL mode with
 // synchronous=NORMAL (commits survive kill -9 of the process; an OS crash may lose the last
 // ones). Fails (ServiceUnavailable) with a clear message naming the path when the directory
-// cannot be created or written, or the file is not a SQLite or not a wharf database.
+// cannot be created or written, the file is not a SQLite or not a wharf database, or it fails
+// SQLite's quick_check (corrupt).
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir);
 // A store that keeps nothing (--in-memory): engines' in-memory state is all there is.
 std::unique_ptr<Store> MakeMemoryStore();

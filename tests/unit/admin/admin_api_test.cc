@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "admin/admin_access.h"
+
 namespace wharf::admin {
 namespace {
 
@@ -167,17 +169,84 @@ TEST_F(AdminApiTest, ServiceRoutesGoToTheEngine) {
   EXPECT_EQ(One("GET", "/_wharf/kinesis/streams", "", 404)["error"], "NotFound");
 }
 
+int Status(const std::vector<HttpResponse>& responses) {
+  EXPECT_EQ(responses.size(), 1u);
+  return responses.empty() ? 0 : responses[0].status;
+}
+
 TEST_F(AdminApiTest, AdminTokenRequiredWhenSet) {
   config_.admin_token = "s3cret";
-  EXPECT_EQ(One("GET", "/_wharf/health", "", 401)["error"], "Unauthorized");
+  EXPECT_EQ(One("GET", "/_wharf/config", "", 401)["error"], "Unauthorized");
   EXPECT_EQ(One("POST", "/moto-api/reset", "", 401)["error"], "Unauthorized");
-  auto wrong = Call("GET", "/_wharf/health", "", {{"x-wharf-admin-token", "nope"}});
-  ASSERT_EQ(wrong.size(), 1u);
-  EXPECT_EQ(wrong[0].status, 401);
-  auto right = Call("GET", "/_wharf/health", "", {{"x-wharf-admin-token", "s3cret"}});
-  ASSERT_EQ(right.size(), 1u);
-  EXPECT_EQ(right[0].status, 200);
+  EXPECT_EQ(One("POST", "/_wharf/reset", "", 401)["error"], "Unauthorized");
+  EXPECT_EQ(Status(Call("GET", "/_wharf/sqs/queues", "", {{"x-wharf-admin-token", "nope"}})), 401);
+  EXPECT_EQ(Status(Call("GET", "/_wharf/sqs/queues", "", {{"x-wharf-admin-token", "s3cre"}})), 401);
   EXPECT_EQ(engine_.resets, 0);
+  EXPECT_FALSE(engine_.last_admin.has_value());
+  EXPECT_EQ(Status(Call("GET", "/_wharf/sqs/queues", "", {{"x-wharf-admin-token", "s3cret"}})),
+            200);
+  EXPECT_EQ(Status(Call("POST", "/_wharf/reset", "", {{"x-wharf-admin-token", "s3cret"}})), 200);
+  EXPECT_EQ(engine_.resets, 1);
+  // Health stays open (load balancers and docker health checks send no token).
+  EXPECT_EQ(One("GET", "/_wharf/health")["status"], "running");
+  EXPECT_EQ(Status(Call("GET", "/_localstack/health")), 200);
+  EXPECT_EQ(Status(Call("GET", "/")), 200);
+}
+
+TEST_F(AdminApiTest, BeyondLoopbackWithoutTokenRefusesStateChanges) {
+  config_.host = "0.0.0.0";
+  for (const char* path : {"/_wharf/reset", "/_wharf/reset/sqs", "/moto-api/reset", "/_wharf/clock",
+                           "/_wharf/sqs/queues"}) {
+    auto refused = One("POST", path, "{\"advance_ms\": 5}", 403);
+    EXPECT_EQ(refused["error"], "Forbidden") << path;
+    EXPECT_NE(refused["message"].get<std::string>().find("--admin-token"), std::string::npos);
+  }
+  EXPECT_EQ(One("DELETE", "/_wharf/sqs/queues", "", 403)["error"], "Forbidden");
+  EXPECT_EQ(engine_.resets, 0);
+  EXPECT_EQ(clock_.now_ms, 1000);
+  EXPECT_FALSE(engine_.last_admin.has_value());
+  // Reads stay open.
+  EXPECT_EQ(One("GET", "/_wharf/clock")["now_ms"], 1000);
+  EXPECT_EQ(One("GET", "/_wharf/sqs/queues")["queues"][0], "q1");
+  EXPECT_EQ(One("GET", "/_wharf/health")["status"], "running");
+  // A token lifts the refusal.
+  config_.admin_token = "t";
+  EXPECT_EQ(Status(Call("POST", "/_wharf/reset", "", {{"x-wharf-admin-token", "t"}})), 200);
+  EXPECT_EQ(engine_.resets, 1);
+}
+
+TEST_F(AdminApiTest, LoopbackWithoutTokenIsOpen) {
+  for (const char* host : {"127.0.0.1", "127.8.9.10", "::1", "[::1]", "localhost"}) {
+    config_.host = host;
+    EXPECT_EQ(Status(Call("POST", "/_wharf/reset")), 200) << host;
+  }
+  EXPECT_EQ(engine_.resets, 5);
+}
+
+TEST(AdminAccessTest, LoopbackHosts) {
+  for (const char* host :
+       {"127.0.0.1", "127.255.0.1", "::1", "[::1]", "localhost", "::ffff:127.0.0.1"}) {
+    EXPECT_TRUE(IsLoopbackHost(host)) << host;
+  }
+  for (const char* host : {"0.0.0.0", "::", "[::]", "10.0.0.1", "128.0.0.1", "192.168.1.2",
+                           "::ffff:10.0.0.1", "wharf.example", "localhost.example", ""}) {
+    EXPECT_FALSE(IsLoopbackHost(host)) << host;
+  }
+}
+
+TEST(AdminAccessTest, SigningCertificateIsPublic) {
+  Config config;
+  config.host = "0.0.0.0";
+  config.admin_token = "t";
+  HttpRequest cert;
+  cert.method = "GET";
+  cert.path = "/_wharf/sns/SimpleNotificationService-abc.pem";
+  EXPECT_FALSE(CheckAdminAccess(config, cert).has_value());
+  cert.method = "DELETE";
+  EXPECT_TRUE(CheckAdminAccess(config, cert).has_value());
+  cert.method = "GET";
+  cert.path = "/_wharf/sns/outbox";
+  EXPECT_TRUE(CheckAdminAccess(config, cert).has_value());
 }
 
 }  // namespace

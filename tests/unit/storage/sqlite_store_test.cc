@@ -334,6 +334,32 @@ TEST_F(SqliteStoreTest, RefusesAnotherApplicationsSqliteDatabase) {
       << store.error().message;
 }
 
+TEST_F(SqliteStoreTest, RefusesACorruptDatabase) {
+  {
+    auto store = OpenOrDie(dir_);
+    ASSERT_TRUE(store->Migrate("sqs", kSchemaV1).ok());
+    for (int i = 0; i < 50; ++i) {
+      ASSERT_TRUE(
+          WriteAndWait(*store, {SqlStatement{kInsert, {std::to_string(i), std::string(2000, 'v')}}})
+              .ok());
+    }
+  }  // the last connection's close checkpoints the WAL into wharf.db
+  const auto size = std::filesystem::file_size(dir_ + "/wharf.db");
+  ASSERT_GT(size, 8u * 4096);
+  {
+    // Scribble over page 5 (a table page; the header on page 1 stays intact).
+    std::fstream file(dir_ + "/wharf.db", std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(4 * 4096 + 100);
+    const std::string garbage(3000, '\x5a');
+    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  auto store = OpenSqliteStore(dir_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, "ServiceUnavailable");
+  EXPECT_NE(store.error().message.find(dir_ + "/wharf.db is corrupt"), std::string::npos)
+      << store.error().message;
+}
+
 TEST_F(SqliteStoreTest, DirectoryThatCannotBeCreated) {
   std::ofstream(tmp_.path() + "/plain-file") << "x";
   auto store = OpenSqliteStore(tmp_.path() + "/plain-file/data");
