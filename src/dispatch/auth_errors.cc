@@ -37,6 +37,11 @@ AwsError S3Error(AuthFailure failure, std::string detail) {
           "The difference between the request time and the current time is too large.", 403);
     case AuthFailure::kExpired:
       return AwsError::Client("AccessDenied", "Request has expired", 403);
+    case AuthFailure::kScopeDate:
+      return AwsError::Client("AuthorizationHeaderMalformed",
+                              "The authorization header is malformed; Invalid credential date. "
+                              "Date is not the same as X-Amz-Date.",
+                              400);
   }
   return AwsError::Internal("unknown authentication failure");
 }
@@ -59,6 +64,8 @@ AwsError QueryError(AuthFailure failure, std::string detail) {
       return AwsError::Client("SignatureDoesNotMatch", std::move(detail), 403);
     case AuthFailure::kExpired:
       return AwsError::Client("SignatureDoesNotMatch", "Signature expired", 403);
+    case AuthFailure::kScopeDate:
+      return AwsError::Client("SignatureDoesNotMatch", std::move(detail), 403);
   }
   return AwsError::Internal("unknown authentication failure");
 }
@@ -81,6 +88,8 @@ AwsError JsonError(AuthFailure failure, std::string detail, int status) {
       return AwsError::Client("InvalidSignatureException", std::move(detail), status);
     case AuthFailure::kExpired:
       return AwsError::Client("InvalidSignatureException", "Signature expired", status);
+    case AuthFailure::kScopeDate:
+      return AwsError::Client("InvalidSignatureException", std::move(detail), status);
   }
   return AwsError::Internal("unknown authentication failure");
 }

@@ -292,6 +292,13 @@ Status VerifySigV4(const HttpRequest& request, const Route& route,
     return AuthErrorFor(AuthFailure::kMalformed, route,
                         "X-Amz-Date must be in the ISO8601 basic format yyyyMMdd'T'HHmmss'Z'.");
   }
+  if (params->scope_date != params->amz_date.substr(0, 8)) {
+    return AuthErrorFor(AuthFailure::kScopeDate, route,
+                        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
+                        "date from HTTP: '" +
+                            params->scope_date + "' != '" + params->amz_date.substr(0, 8) +
+                            "', from '" + params->amz_date + "'.");
+  }
   if (params->presigned && now_ms > signed_ms + params->expires_seconds * 1000) {
     return AuthErrorFor(AuthFailure::kExpired, route, "");
   }

@@ -36,6 +36,7 @@ enum class AuthFailure {
   kBadSignature,  // computed signature differs
   kSkewed,        // X-Amz-Date more than 15 minutes from now
   kExpired,       // presigned URL past X-Amz-Expires
+  kScopeDate,     // the credential scope's date is not X-Amz-Date's day
 };
 
 // Parses the SigV4 parameters (header form when `route.auth` is kSigV4Header, query form when

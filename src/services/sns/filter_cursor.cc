@@ -69,7 +69,9 @@ Tok TokenCursor::Scan(std::size_t& start, std::size_t& end) {
         if (text_[i] == '.' || text_[i] == 'e' || text_[i] == 'E') is_float = true;
         ++i;
       }
-      tok = is_float ? Tok::kFloat : Tok::kInt;
+      // Anything else is not JSON: end the stream, so that every loop over tokens stops (a
+      // token that consumed nothing would be returned forever).
+      tok = i == start ? Tok::kEof : is_float ? Tok::kFloat : Tok::kInt;
       end = i;
     }
   }

@@ -104,6 +104,23 @@ TEST(SigV4Test, UnknownKeyAndSkewAndMissing) {
   EXPECT_EQ(missing.error().http_status, 403);
 }
 
+TEST(SigV4Test, CredentialScopeDateMustBeTheSigningDay) {
+  // A key derived for another day (the scope date is part of the key) is refused even when the
+  // signature over that scope is right.
+  HttpRequest request = GetVanilla();
+  for (auto& [name, value] : request.headers) {
+    if (name == "authorization") {
+      value.replace(value.find("/20150830/"), 10, "/20150829/");
+    }
+  }
+  Status status = VerifySigV4(request, RouteOf(request), kCredentials, kVanillaMs);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, "InvalidSignatureException");
+  EXPECT_EQ(status.error().message,
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
+            "HTTP: '20150829' != '20150830', from '20150830T123600Z'.");
+}
+
 // Requests signed by botocore 1.43.11 at 2026-11-28T12:00:00Z (generated once with python3).
 const int64_t kBotoMs = ParseAmzDate("20261128T120000Z");
 
