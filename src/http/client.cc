@@ -53,21 +53,7 @@ bool HasHeader(const HeaderList& headers, std::string_view name) {
 class BeastHttpClient final : public HttpClient {
  public:
   explicit BeastHttpClient(HttpClientOptions options)
-      : options_(std::move(options)),
-        work_(asio::make_work_guard(io_)),
-        tls_ctx_(ssl::context::tls_client) {
-    if (options_.insecure) {
-      tls_ctx_.set_verify_mode(ssl::verify_none);
-    } else {
-      boost::system::error_code ec;
-      if (options_.ca_file.empty()) {
-        tls_ctx_.set_default_verify_paths(ec);
-      } else {
-        tls_ctx_.load_verify_file(options_.ca_file, ec);
-      }
-      ca_error_ = ec ? ec.message() : "";
-      tls_ctx_.set_verify_mode(ssl::verify_peer);
-    }
+      : options_(std::move(options)), work_(asio::make_work_guard(io_)) {
     thread_ = std::thread([this] { io_.run(); });
   }
   ~BeastHttpClient() override { Stop(); }
@@ -76,8 +62,8 @@ class BeastHttpClient final : public HttpClient {
     auto url = ParseHttpUrl(request.url);
     if (!url.ok()) return done(std::move(url).error());
     if (stopped_.load()) return done(AwsError::ServiceUnavailable("HTTP client is stopped"));
-    if (url->https && !ca_error_.empty()) {
-      return done(AwsError::ServiceUnavailable("CA file " + options_.ca_file + ": " + ca_error_));
+    if (url->https && !TlsError().empty()) {
+      return done(AwsError::ServiceUnavailable("CA file " + options_.ca_file + ": " + TlsError()));
     }
     if (request.timeout.count() <= 0) request.timeout = options_.default_timeout;
     asio::co_spawn(io_, Exchange(std::move(request), std::move(url).value(), std::move(done)),
@@ -94,6 +80,27 @@ class BeastHttpClient final : public HttpClient {
   }
 
  private:
+  // Makes the TLS context on the first https request (loading the system's CA bundle takes tens
+  // of milliseconds, which start-up should not pay) and returns why it cannot verify, if so.
+  const std::string& TlsError() {
+    std::call_once(tls_once_, [this] {
+      tls_ctx_ = std::make_unique<ssl::context>(ssl::context::tls_client);
+      if (options_.insecure) {
+        tls_ctx_->set_verify_mode(ssl::verify_none);
+        return;
+      }
+      boost::system::error_code ec;
+      if (options_.ca_file.empty()) {
+        tls_ctx_->set_default_verify_paths(ec);
+      } else {
+        tls_ctx_->load_verify_file(options_.ca_file, ec);
+      }
+      ca_error_ = ec ? ec.message() : "";
+      tls_ctx_->set_verify_mode(ssl::verify_peer);
+    });
+    return ca_error_;
+  }
+
   static std::string Key(const ParsedUrl& u) {
     return (u.https ? "https://" : "http://") + u.host + ":" + u.port;
   }
@@ -119,7 +126,7 @@ class BeastHttpClient final : public HttpClient {
     tcp::resolver resolver(io_);
     auto endpoints = co_await resolver.async_resolve(u.host, u.port, asio::use_awaitable);
     if (u.https) {
-      c->tls = std::make_unique<ssl::stream<beast::tcp_stream>>(io_, tls_ctx_);
+      c->tls = std::make_unique<ssl::stream<beast::tcp_stream>>(io_, *tls_ctx_);
       if (!SSL_set_tlsext_host_name(c->tls->native_handle(), u.host.c_str())) {
         throw boost::system::system_error(beast::error_code(static_cast<int>(::ERR_get_error()),
                                                             asio::error::get_ssl_category()));
@@ -217,7 +224,8 @@ class BeastHttpClient final : public HttpClient {
   HttpClientOptions options_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
-  ssl::context tls_ctx_;
+  std::once_flag tls_once_;
+  std::unique_ptr<ssl::context> tls_ctx_;  // made by TlsError(), which Send calls for https
   std::string ca_error_;
   std::thread thread_;
   std::atomic<bool> stopped_{false};
