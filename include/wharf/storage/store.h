@@ -84,6 +84,13 @@ class Store {
   virtual bool IsPersistent() const = 0;
 };
 
+// Write for an engine that holds its lock: queuing the statements under the lock makes them
+// commit in the order the engine made its changes. `done` runs after the commit and never under
+// that lock: on the committing thread, or, when the store answers inside Write (the memory
+// store), through `deferred`, which the caller runs once it has unlocked.
+void WriteUnderLock(Store& store, std::vector<SqlStatement> statements,
+                    std::function<void(Status)> done, std::vector<std::function<void()>>& deferred);
+
 // Opens (creating if needed) `<data_dir>` and `<data_dir>/wharf.db` in WAL mode with
 // synchronous=NORMAL (commits survive kill -9 of the process; an OS crash may lose the last
 // ones). Fails (ServiceUnavailable) with a clear message naming the path when the directory

@@ -182,6 +182,10 @@ class SnsCore {
 
  private:
   int64_t NowMs() const { return env_.scheduler.clock().NowMs(); }
+  // Queues the writes while mu_ is held, so they commit in the order the changes were made;
+  // replies and starts the deliveries after the commit (through `d` for the memory store).
+  void CommitLocked(Outcome o, OperationReply reply, Deferred& d);
+  // The same once mu_ is released: for a publish whose envelopes were signed outside the lock.
   void Commit(Outcome o, OperationReply reply);
   static void RunDeferred(Deferred& d);
 

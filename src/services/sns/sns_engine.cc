@@ -88,6 +88,7 @@ void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
   if (!input.is_object()) input = json::object();
   Deferred d;
   Result<Outcome> r = AwsError::Internal("unset");
+  bool queued = false;
   {
     std::lock_guard lock(mu_);
     if (stopped_) {
@@ -95,11 +96,30 @@ void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
     } else {
       r = (this->*(it->second))(ctx, input, d);
     }
+    if (r.ok() && r->to_sign.empty()) {
+      CommitLocked(std::move(r).value(), std::move(reply), d);
+      queued = true;
+    }
   }
   RunDeferred(d);
+  if (queued) return;
   if (!r.ok()) return reply(std::move(r).error());
+  // Envelopes are signed outside the lock (an RSA signature costs about a millisecond), so a
+  // publish's row is queued after the lock is released.
   SignEnvelopes(r->to_sign);
   Commit(std::move(r).value(), std::move(reply));
+}
+
+void SnsCore::CommitLocked(Outcome o, OperationReply reply, Deferred& d) {
+  WriteUnderLock(
+      env_.store, std::move(o.writes),
+      [this, reply = std::move(reply), out = std::move(o.output),
+       ds = std::move(o.deliveries)](Status s) mutable {
+        if (!s.ok()) return reply(std::move(s).error());
+        reply(std::move(out));
+        StartDeliveries(ds);
+      },
+      d);
 }
 
 void SnsCore::Commit(Outcome o, OperationReply reply) {

@@ -1,6 +1,5 @@
 #include "services/sqs/sqs_engine.h"
 
-#include <atomic>
 #include <unordered_map>
 
 #include "services/sqs/sqs_core.h"
@@ -95,39 +94,19 @@ void SqsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
   RunDeferred(d);
 }
 
-namespace {
-
-// Carries a reply from Store::Write's done callback to whoever runs it: the writer thread, or
-// (when done runs synchronously inside Write, as the memory store does) the caller after it
-// has unlocked. `state`: 0 = inside Write, 1 = done ran first, 2 = Write returned first.
-struct CommitHandoff {
-  std::atomic<int> state{0};
-  Status status = OkStatus();
-  OperationReply reply;
-  json output;
-
-  void Finish() {
-    if (status.ok()) {
-      reply(std::move(output));
-    } else {
-      reply(std::move(status).error());
-    }
-  }
-};
-
-}  // namespace
-
 void SqsCore::CommitLocked(Outcome o, OperationReply reply, Deferred& d) {
-  auto h = std::make_shared<CommitHandoff>();
-  h->reply = std::move(reply);
-  h->output = std::move(o.output);
   // Even without writes the reply goes through the store's queue, so it is never sent before
   // the writes it may have observed (an earlier send, say) are committed.
-  env_.store.Write(std::move(o.writes), [h](Status s) {
-    h->status = std::move(s);
-    if (h->state.exchange(1) == 2) h->Finish();
-  });
-  if (h->state.exchange(2) == 1) d.push_back([h] { h->Finish(); });
+  WriteUnderLock(
+      env_.store, std::move(o.writes),
+      [reply = std::move(reply), output = std::move(o.output)](Status s) mutable {
+        if (s.ok()) {
+          reply(std::move(output));
+        } else {
+          reply(std::move(s).error());
+        }
+      },
+      d);
 }
 
 void SqsCore::RunDeferred(Deferred& d) {
