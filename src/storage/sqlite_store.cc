@@ -34,8 +34,8 @@ constexpr int kMaxCallerRounds = 4;
 // them.
 constexpr auto kLoopGrace = std::chrono::milliseconds(100);
 
-// Set on threads that called CommitOnIdle.
-thread_local bool t_commits_on_idle = false;
+// The store the calling thread promised to commit for (CommitOnIdle); an event loop serves one.
+thread_local const void* t_commits_on_idle_for = nullptr;
 
 struct PendingWrite {
   std::vector<SqlStatement> statements;
@@ -87,7 +87,7 @@ class SqliteStore final : public Store {
       if (!closed_) {
         queue_.push_back(PendingWrite{std::move(statements), std::move(done)});
         ++submitted_;
-        if (!t_commits_on_idle) WakeWriterLocked();
+        if (t_commits_on_idle_for != this) WakeWriterLocked();
         return;
       }
     }
@@ -95,7 +95,7 @@ class SqliteStore final : public Store {
   }
 
   void CommitOnIdle() override {
-    t_commits_on_idle = true;
+    t_commits_on_idle_for = this;
     std::lock_guard lock(mu_);
     loops_ = true;
     work_cv_.notify_one();  // the writer switches to waking every kLoopGrace
