@@ -8,6 +8,7 @@
 
 #include "admin/admin_access.h"
 #include "dispatch/http_util.h"
+#include "wharf/core/json_text.h"
 
 #ifndef WHARF_VERSION
 #define WHARF_VERSION "0.0.0"
@@ -20,7 +21,7 @@ HttpResponse JsonResponse(int status, const nlohmann::json& body) {
   HttpResponse response;
   response.status = status;
   response.headers.emplace_back("Content-Type", "application/json");
-  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  response.body = JsonText(body);
   return response;
 }
 

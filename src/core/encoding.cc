@@ -1,5 +1,7 @@
 #include "wharf/core/encoding.h"
 
+#include <simdjson.h>
+
 #include <array>
 #include <cstdint>
 
@@ -80,5 +82,7 @@ std::string HexEncode(std::string_view bytes) {
   }
   return out;
 }
+
+bool IsUtf8(std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); }
 
 }  // namespace wharf

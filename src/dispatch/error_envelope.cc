@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "wharf/core/json_text.h"
+
 namespace wharf::dispatch {
 namespace {
 
@@ -92,8 +94,7 @@ HttpResponse EncodeFallbackError(Protocol protocol, std::string_view service, co
             "x-amzn-query-error",
             error.QueryCode() + (error.sender_fault ? ";Sender" : ";Receiver"));
       }
-      response.body = nlohmann::json{{"__type", error.code}, {"message", error.message}}.dump(
-          -1, ' ', false, nlohmann::json::error_handler_t::replace);
+      response.body = JsonText({{"__type", error.code}, {"message", error.message}});
       break;
     }
     case Protocol::kCbor:
@@ -107,8 +108,7 @@ HttpResponse EncodeFallbackError(Protocol protocol, std::string_view service, co
     case Protocol::kRestJson:
       response.headers.emplace_back("Content-Type", "application/json");
       response.headers.emplace_back("x-amzn-ErrorType", error.code);
-      response.body = nlohmann::json{{"message", error.message}}.dump(
-          -1, ' ', false, nlohmann::json::error_handler_t::replace);
+      response.body = JsonText({{"message", error.message}});
       break;
     case Protocol::kRestXml:
       response.headers.emplace_back("x-amz-request-id", ctx.request_id);

@@ -11,6 +11,7 @@
 #endif
 #ifdef WHARF_HAVE_REST_CODEC
 #include "protocol/rest/rest_codec.h"
+#include "wharf/core/json_text.h"
 #endif
 
 namespace wharf {
@@ -39,7 +40,7 @@ class UnavailableCodec final : public Codec {
     response.headers.emplace_back("x-amzn-RequestId", ctx.request_id);
     response.headers.emplace_back("x-amzn-ErrorType", error.code);
     nlohmann::json body = {{"__type", error.code}, {"message", error.message}};
-    response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    response.body = JsonText(body);
     return response;
   }
 

@@ -1,6 +1,8 @@
 // ServiceModel: lazily parsed embedded model documents.
 #include "wharf/protocol/model.h"
 
+#include <algorithm>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -44,6 +46,47 @@ ServiceModel::ServiceModel(nlohmann::json document) : doc_(std::move(document)) 
   const auto& meta = doc_["metadata"];
   auto it = meta.find("endpointPrefix");
   if (it != meta.end() && it->is_string()) name_ = it->get<std::string>();
+  IndexReferences();
+}
+
+void ServiceModel::IndexReferences() {
+  const nlohmann::json& doc = doc_;
+  auto add = [&](const nlohmann::json& ref) {
+    if (!ref.is_object()) return;
+    auto name = ref.find("shape");
+    if (name == ref.end() || !name->is_string()) return;
+    references_.emplace_back(&ref, Shape(name->get_ref<const std::string&>()));
+  };
+  for (const auto& [unused, op] : doc["operations"].items()) {
+    if (!op.is_object()) continue;
+    for (const char* key : {"input", "output"}) {
+      if (auto it = op.find(key); it != op.end()) add(*it);
+    }
+    if (auto errors = op.find("errors"); errors != op.end() && errors->is_array()) {
+      for (const auto& ref : *errors) add(ref);
+    }
+  }
+  for (const auto& [unused, shape] : doc["shapes"].items()) {
+    if (!shape.is_object()) continue;
+    if (auto members = shape.find("members"); members != shape.end() && members->is_object()) {
+      for (const auto& [member, ref] : members->items()) add(ref);
+    }
+    for (const char* key : {"member", "key", "value"}) {
+      if (auto it = shape.find(key); it != shape.end()) add(*it);
+    }
+  }
+  std::sort(references_.begin(), references_.end());
+}
+
+const nlohmann::json* ServiceModel::Resolve(const nlohmann::json& ref) const {
+  auto it = std::lower_bound(
+      references_.begin(), references_.end(), &ref,
+      [](const auto& entry, const nlohmann::json* key) { return std::less<>()(entry.first, key); });
+  if (it != references_.end() && it->first == &ref) return it->second;
+  if (!ref.is_object()) return nullptr;
+  auto name = ref.find("shape");
+  if (name == ref.end() || !name->is_string()) return nullptr;
+  return Shape(name->get_ref<const std::string&>());
 }
 
 const nlohmann::json* ServiceModel::Operation(std::string_view name) const {

@@ -6,10 +6,7 @@
 namespace wharf {
 
 const nlohmann::json* ResolveRef(const ServiceModel& model, const nlohmann::json& ref) {
-  if (!ref.is_object()) return nullptr;
-  auto it = ref.find("shape");
-  if (it == ref.end() || !it->is_string()) return nullptr;
-  return model.Shape(it->get_ref<const std::string&>());
+  return model.Resolve(ref);
 }
 
 namespace {

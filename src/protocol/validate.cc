@@ -10,12 +10,24 @@
 #include <vector>
 
 #include "protocol/shapes.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf {
 namespace {
 
 constexpr int kMaxDepth = 64;
 constexpr std::size_t kMaxPatternInput = 4096;
+
+// Where the validator is in the input: a chain of steps on the stack, turned into Coral's path
+// text ("records.1.member.partitionKey") only when a problem is reported.
+struct PathStep {
+  enum Kind { kMember, kListElement, kMapValue };
+  const PathStep* parent;
+  Kind kind;
+  std::string_view name;      // member name or map key
+  const nlohmann::json* ref;  // the member's reference (kMember), may be null
+  std::size_t index;          // 1-based (kListElement)
+};
 
 struct Problem {
   bool missing = false;
@@ -105,7 +117,7 @@ class Validator {
   std::vector<Problem>& problems() { return problems_; }
   bool type_error() const { return type_error_; }
 
-  void Structure(const nlohmann::json& shape, const nlohmann::json& value, const std::string& path,
+  void Structure(const nlohmann::json& shape, const nlohmann::json& value, const PathStep* path,
                  int depth) {
     if (depth > kMaxDepth) return;
     auto members = shape.find("members");
@@ -122,7 +134,8 @@ class Validator {
           if (members != shape.end() && members->contains(name)) ref = &(*members)[name];
           Problem p;
           p.missing = true;
-          p.path = MemberPath(path, name, ref);
+          PathStep step{path, PathStep::kMember, name, ref, 0};
+          p.path = Render(&step);
           p.member = name;
           p.value = "null";
           p.constraint = "Member must not be null";
@@ -136,23 +149,31 @@ class Validator {
       if (it == value.end() || it->is_null()) continue;
       const nlohmann::json* member_shape = ResolveRef(model_, ref);
       if (member_shape == nullptr) continue;
-      Value(*member_shape, *it, MemberPath(path, name, &ref), name, depth + 1);
+      PathStep step{path, PathStep::kMember, name, &ref, 0};
+      Value(*member_shape, *it, &step, name, depth + 1);
     }
   }
 
  private:
-  std::string MemberPath(const std::string& path, const std::string& name,
-                         const nlohmann::json* ref) const {
-    if (!path.empty()) return path + "." + LowerFirst(name);
-    bool in_body = ref == nullptr || !ref->contains("location");
-    if (flavour_.input_prefix && in_body) return op_prefix_ + LowerFirst(name);
-    return LowerFirst(name);
+  std::string Render(const PathStep* step) const {
+    switch (step->kind) {
+      case PathStep::kListElement:
+        return Render(step->parent) + "." + std::to_string(step->index) + ".member";
+      case PathStep::kMapValue:
+        return Render(step->parent) + "." + std::string(step->name) + ".member";
+      case PathStep::kMember:
+        break;
+    }
+    if (step->parent != nullptr) return Render(step->parent) + "." + LowerFirst(step->name);
+    bool in_body = step->ref == nullptr || !step->ref->contains("location");
+    if (flavour_.input_prefix && in_body) return op_prefix_ + LowerFirst(step->name);
+    return LowerFirst(step->name);
   }
 
-  void Add(const std::string& path, const std::string& member, const nlohmann::json& v,
+  void Add(const PathStep* path, const std::string& member, const nlohmann::json& v,
            std::string constraint, std::string reason) {
     Problem p;
-    p.path = path;
+    p.path = Render(path);
     p.member = member;
     p.raw = Plain(v);
     p.value = "'" + p.raw + "'";
@@ -209,7 +230,7 @@ class Validator {
     return out;
   }
 
-  void Value(const nlohmann::json& shape, const nlohmann::json& v, const std::string& path,
+  void Value(const nlohmann::json& shape, const nlohmann::json& v, const PathStep* path,
              const std::string& member, int depth) {
     if (depth > kMaxDepth) return;
     std::string_view type = ShapeType(shape);
@@ -230,12 +251,14 @@ class Validator {
           value_ref == shape.end() ? nullptr : ResolveRef(model_, *value_ref);
       if (value_shape == nullptr) return;
       for (const auto& [k, e] : v.items()) {
-        if (!e.is_null()) Value(*value_shape, e, path + "." + k + ".member", member, depth + 1);
+        if (e.is_null()) continue;
+        PathStep step{path, PathStep::kMapValue, k, nullptr, 0};
+        Value(*value_shape, e, &step, member, depth + 1);
       }
     }
   }
 
-  void List(const nlohmann::json& shape, const nlohmann::json& v, const std::string& path,
+  void List(const nlohmann::json& shape, const nlohmann::json& v, const PathStep* path,
             const std::string& member, int depth) {
     auto member_ref = shape.find("member");
     const nlohmann::json* element =
@@ -245,9 +268,9 @@ class Validator {
     bool scalar = type != "structure" && type != "list" && type != "map";
     if (!scalar) {
       for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!v[i].is_null()) {
-          Value(*element, v[i], path + "." + std::to_string(i + 1) + ".member", member, depth + 1);
-        }
+        if (v[i].is_null()) continue;
+        PathStep step{path, PathStep::kListElement, {}, nullptr, i + 1};
+        Value(*element, v[i], &step, member, depth + 1);
       }
       return;
     }
@@ -299,32 +322,6 @@ AwsError CoralError(const ValidationFlavour& flavour, const std::vector<Problem>
   return AwsError::Client(std::string(flavour.code), std::move(message));
 }
 
-// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
-bool IsUtf8(const std::string& s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : -1;
-    if (n < 0 || c > 0xF4 || end - p <= n) return false;
-    uint32_t cp = c & (0x3F >> n);
-    for (int i = 1; i <= n; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
-      return false;
-    }
-    p += n + 1;
-  }
-  return true;
-}
-
 // True when every string and object key in `v` is UTF-8: the only text JSON and XML carry, so
 // engines may store and echo strings without checking them again.
 bool AllUtf8(const nlohmann::json& v) {
@@ -334,7 +331,7 @@ bool AllUtf8(const nlohmann::json& v) {
       if (!AllUtf8(e)) return false;
     }
   } else if (v.is_object()) {
-    for (const auto& [key, e] : v.items()) {
+    for (const auto& [key, e] : v.get_ref<const nlohmann::json::object_t&>()) {
       if (!IsUtf8(key) || !AllUtf8(e)) return false;
     }
   }
@@ -352,7 +349,7 @@ Status ValidateInput(const ServiceModel& model, std::string_view operation,
   if (shape == nullptr) return OkStatus();
   const ValidationFlavour& flavour = FlavourFor(model.name());
   Validator v(model, flavour, LowerFirst(operation) + "Input.");
-  v.Structure(*shape, input, "", 0);
+  v.Structure(*shape, input, nullptr, 0);
   auto& problems = v.problems();
   if (problems.empty()) return OkStatus();
   if (flavour.style == ValidationStyle::kSqs) return SqsError(problems.front());

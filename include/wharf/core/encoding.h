@@ -15,6 +15,10 @@ std::string Base64Encode(std::string_view bytes);
 // any other character or a dangling single symbol. Thread-safe.
 std::optional<std::string> Base64Decode(std::string_view text);
 
+// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past
+// U+10FFFF). Thread-safe.
+bool IsUtf8(std::string_view text);
+
 // Two lower-case hex digits per byte. Thread-safe.
 std::string HexEncode(std::string_view bytes);
 

@@ -4,10 +4,11 @@
 // output is declared once.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
 
 namespace wharf {
 
@@ -24,17 +25,27 @@ class ServiceModel {
   static const ServiceModel* Get(std::string_view service);
 
   explicit ServiceModel(nlohmann::json document);
+  ServiceModel(const ServiceModel&) = delete;  // the reference table points into doc_
+  ServiceModel& operator=(const ServiceModel&) = delete;
 
   const std::string& name() const { return name_; }
   const nlohmann::json& metadata() const { return doc_["metadata"]; }
   // nullptr when the operation or shape does not exist.
   const nlohmann::json* Operation(std::string_view name) const;
   const nlohmann::json* Shape(std::string_view name) const;
+  // The shape a reference ({"shape": "Name", <traits>}) names; nullptr if it names none. For
+  // references inside this model's document a pointer lookup in a table built once (the
+  // validator and codecs resolve every member of every request), for others a name lookup.
+  const nlohmann::json* Resolve(const nlohmann::json& ref) const;
   const nlohmann::json& document() const { return doc_; }
 
  private:
+  void IndexReferences();
+
   nlohmann::json doc_;
   std::string name_;
+  // (reference, shape it names) for every reference in doc_, sorted by reference address.
+  std::vector<std::pair<const nlohmann::json*, const nlohmann::json*>> references_;
 };
 
 }  // namespace wharf

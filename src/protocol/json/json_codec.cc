@@ -2,12 +2,14 @@
 #include "protocol/json/json_codec.h"
 
 #include <array>
+#include <optional>
 #include <utility>
 
 #include "protocol/cbor/cbor.h"
 #include "protocol/json/json_convert.h"
 #include "protocol/shapes.h"
 #include "protocol/validate.h"
+#include "wharf/core/json_text.h"
 
 namespace wharf {
 namespace {
@@ -104,20 +106,14 @@ class JsonFamilyCodec final : public Codec {
       return nlohmann::json::object();
     }
     if (format_ == WireFormat::kCbor) return ParseCbor(body);
-    try {
-      auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-      if (doc.is_discarded()) return SerializationError("Malformed JSON request body");
-      return doc;
-    } catch (const std::exception&) {
-      return SerializationError("Malformed JSON request body");
-    }
+    std::optional<nlohmann::json> doc = ParseJsonText(body);
+    if (!doc) return SerializationError("Malformed JSON request body");
+    return std::move(*doc);
   }
 
   std::string Serialize(const nlohmann::json* shape, const nlohmann::json& doc) const {
     if (format_ == WireFormat::kCbor) return WriteCbor(model_, shape, doc);
-    nlohmann::json copy = doc;
-    BinaryToBase64(copy);
-    return copy.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return JsonText(doc);  // blobs (json binary) become base64 strings
   }
 
   HttpResponse Respond(int status, std::string body, const RequestContext& ctx) const {

@@ -3,10 +3,10 @@
 #include <cmath>
 #include <string>
 
-#include "wharf/core/encoding.h"
 #include "protocol/shapes.h"
 #include "protocol/timestamp.h"
 #include "protocol/validate.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf {
 namespace {
@@ -32,17 +32,29 @@ const char* JsonTypeName(const nlohmann::json& v) {
   }
 }
 
-AwsError Mismatch(const std::string& path, std::string_view type, const nlohmann::json& v) {
+// A member's place in the document ("Entries.Attributes.key"), kept as a chain of keys on the
+// stack and written out only for an error.
+struct Path {
+  const Path* parent;
+  std::string_view key;
+
+  std::string Text() const {
+    if (parent == nullptr) return {};
+    std::string head = parent->Text();
+    return head.empty() ? std::string(key) : head + "." + std::string(key);
+  }
+};
+
+AwsError Mismatch(const Path& path, std::string_view type, const nlohmann::json& v) {
   return SerializationError("Unexpected " + std::string(JsonTypeName(v)) + " for " +
-                            std::string(type) + " member '" + path + "'");
+                            std::string(type) + " member '" + path.Text() + "'");
 }
 
 class Converter {
  public:
   Converter(const ServiceModel& model, WireFormat format) : model_(model), format_(format) {}
 
-  Status Convert(const nlohmann::json& shape, nlohmann::json& v, const std::string& path,
-                 int depth) {
+  Status Convert(const nlohmann::json& shape, nlohmann::json& v, const Path& path, int depth) {
     if (depth > kMaxDepth) return SerializationError("Request document is nested too deeply");
     std::string_view type = ShapeType(shape);
     if (type == "structure") return Structure(shape, v, path, depth);
@@ -60,7 +72,9 @@ class Converter {
       const nlohmann::json* element = Child(shape, "value");
       if (element == nullptr) return OkStatus();
       for (auto& [k, e] : v.items()) {
-        if (!e.is_null()) WHARF_RETURN_IF_ERROR(Convert(*element, e, path + "." + k, depth + 1));
+        if (e.is_null()) continue;
+        Path entry{&path, k};
+        WHARF_RETURN_IF_ERROR(Convert(*element, e, entry, depth + 1));
       }
       return OkStatus();
     }
@@ -81,26 +95,28 @@ class Converter {
     return it == shape.end() ? nullptr : ResolveRef(model_, *it);
   }
 
-  Status Structure(const nlohmann::json& shape, nlohmann::json& v, const std::string& path,
-                   int depth) {
+  Status Structure(const nlohmann::json& shape, nlohmann::json& v, const Path& path, int depth) {
     if (!v.is_object()) return Mismatch(path, "structure", v);
-    auto members = shape.find("members");
+    auto found = shape.find("members");
+    const nlohmann::json* members = found != shape.end() && found->is_object() ? &*found : nullptr;
     for (auto it = v.begin(); it != v.end();) {
       if (it->is_null()) {
         it = v.erase(it);
         continue;
       }
-      if (members != shape.end() && members->contains(it.key())) {
-        const nlohmann::json* member = ResolveRef(model_, (*members)[it.key()]);
-        std::string member_path = path.empty() ? it.key() : path + "." + it.key();
-        if (member != nullptr) WHARF_RETURN_IF_ERROR(Convert(*member, *it, member_path, depth + 1));
+      auto ref = members != nullptr ? members->find(it.key()) : nlohmann::json::const_iterator();
+      const nlohmann::json* member =
+          members != nullptr && ref != members->end() ? ResolveRef(model_, *ref) : nullptr;
+      if (member != nullptr) {
+        Path member_path{&path, it.key()};
+        WHARF_RETURN_IF_ERROR(Convert(*member, *it, member_path, depth + 1));
       }
       ++it;
     }
     return OkStatus();
   }
 
-  static Status Integer(nlohmann::json& v, const std::string& path, std::string_view type) {
+  static Status Integer(nlohmann::json& v, const Path& path, std::string_view type) {
     if (v.is_number_integer()) return OkStatus();
     if (v.is_number_float()) {
       double d = v.get<double>();
@@ -112,21 +128,22 @@ class Converter {
     return Mismatch(path, type, v);
   }
 
-  Status Blob(nlohmann::json& v, const std::string& path) const {
+  Status Blob(nlohmann::json& v, const Path& path) const {
     if (v.is_binary()) return OkStatus();
     if (!v.is_string()) return Mismatch(path, "blob", v);
     auto bytes = Base64Decode(v.get_ref<const std::string&>());
     if (!bytes) {
-      return SerializationError("Value for blob member '" + path + "' is not valid base64");
+      return SerializationError("Value for blob member '" + path.Text() + "' is not valid base64");
     }
     v = nlohmann::json::binary(std::vector<uint8_t>(bytes->begin(), bytes->end()));
     return OkStatus();
   }
 
-  Status Timestamp(nlohmann::json& v, const std::string& path) const {
+  Status Timestamp(nlohmann::json& v, const Path& path) const {
     if (v.is_string()) {
       auto t = ParseTimestamp(v.get_ref<const std::string&>());
-      if (!t) return SerializationError("Value for timestamp member '" + path + "' is invalid");
+      if (!t)
+        return SerializationError("Value for timestamp member '" + path.Text() + "' is invalid");
       v = *t;
       return OkStatus();
     }
@@ -149,16 +166,8 @@ class Converter {
 Status WireToEngine(const ServiceModel& model, const nlohmann::json& shape, nlohmann::json& value,
                     WireFormat format) {
   Converter c(model, format);
-  return c.Convert(shape, value, "", 0);
-}
-
-void BinaryToBase64(nlohmann::json& value) {
-  if (value.is_binary()) {
-    const auto& bin = value.get_binary();
-    value = Base64Encode(std::string_view(reinterpret_cast<const char*>(bin.data()), bin.size()));
-  } else if (value.is_structured()) {
-    for (auto& e : value) BinaryToBase64(e);
-  }
+  const Path root{nullptr, {}};
+  return c.Convert(shape, value, root, 0);
 }
 
 }  // namespace wharf

@@ -21,7 +21,4 @@ enum class WireFormat {
 Status WireToEngine(const ServiceModel& model, const nlohmann::json& shape, nlohmann::json& value,
                     WireFormat format);
 
-// Replaces every json binary value inside `value` by its base64 text (engine -> JSON wire).
-void BinaryToBase64(nlohmann::json& value);
-
 }  // namespace wharf

@@ -1,3 +1,4 @@
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -7,15 +8,12 @@
 #include "protocol/rest/rest_codec.h"
 #include "protocol/shapes.h"
 #include "protocol/validate.h"
+#include "wharf/core/json_text.h"
 
 namespace wharf {
 namespace {
 
 using nlohmann::json;
-
-std::string Dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
 
 json BinaryOf(const std::string& bytes) {
   return json::binary(std::vector<uint8_t>(bytes.begin(), bytes.end()));
@@ -62,9 +60,8 @@ class RestJsonCodec final : public Codec {
       }
       body = it != body.end() ? *it : json::object();
     }
-    BinaryToBase64(body);
     response.headers.emplace_back("Content-Type", "application/json");
-    response.body = Dump(body);
+    response.body = JsonText(body);  // blobs (json binary) become base64 strings
     return response;
   }
 
@@ -74,7 +71,7 @@ class RestJsonCodec final : public Codec {
     response.headers.emplace_back("Content-Type", "application/json");
     response.headers.emplace_back("x-amzn-RequestId", ctx.request_id);
     response.headers.emplace_back("x-amzn-ErrorType", error.code);
-    response.body = Dump(json{{"message", error.message}});
+    response.body = JsonText(json{{"message", error.message}});
     return response;
   }
 
@@ -94,10 +91,11 @@ class RestJsonCodec final : public Codec {
       }
     }
     if (body.empty()) return OkStatus();
-    json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded() || !parsed.is_object()) {
+    std::optional<json> doc = ParseJsonText(body);
+    if (!doc || !doc->is_object()) {
       return SerializationError("The request body is not a JSON object.");
     }
+    json& parsed = *doc;
     if (!payload.name.empty() && payload.ref.shape != nullptr) {
       WHARF_RETURN_IF_ERROR(WireToEngine(model_, *payload.ref.shape, parsed, WireFormat::kJson));
       input[payload.name] = std::move(parsed);

@@ -3,6 +3,7 @@
 
 #include "services/sqs/sqs_core.h"
 #include "services/sqs/sqs_errors.h"
+#include "wharf/core/json_text.h"
 
 namespace wharf::sqs {
 namespace {
@@ -188,7 +189,7 @@ SqlStatement SqsCore::InsertMessageSql(const Queue& q, const Message& m) {
     if (!m.dedup_id.empty()) s["d"] = m.dedup_id;
     if (!m.sender_id.empty()) s["s"] = m.sender_id;
     if (!m.dlq_source_arn.empty()) s["a"] = m.dlq_source_arn;
-    sys = s.dump();
+    sys = JsonText(s);
   }
   return {
       "INSERT OR REPLACE INTO sqs_messages(queue_uid, seq, id, body, attrs, sys, sent_ms,"

@@ -57,3 +57,22 @@ TEST(IdsTest, RandomHexAndBytes) {
 
 }  // namespace
 }  // namespace wharf
+
+namespace wharf {
+namespace {
+
+TEST(EncodingTest, IsUtf8) {
+  EXPECT_TRUE(IsUtf8(""));
+  EXPECT_TRUE(IsUtf8("plain ascii \x01\x7F"));
+  EXPECT_TRUE(IsUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF"));
+  EXPECT_FALSE(IsUtf8("\xC3"));              // truncated
+  EXPECT_FALSE(IsUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsUtf8("\xE0\x80\xAF"));      // overlong, three bytes
+  EXPECT_FALSE(IsUtf8("\xED\xA0\x80"));      // surrogate U+D800
+  EXPECT_FALSE(IsUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(IsUtf8("\x80"));              // lone continuation byte
+  EXPECT_FALSE(IsUtf8("ok\xFF"));
+}
+
+}  // namespace
+}  // namespace wharf

@@ -40,6 +40,18 @@ TEST(SqsUtil, MessageCharacters) {
   EXPECT_TRUE(ValidMessageCharacters("hello\t\r\n \xf0\x9f\x98\x80"));
   EXPECT_FALSE(ValidMessageCharacters(std::string("a\x01", 2)));
   EXPECT_FALSE(ValidMessageCharacters("\xef\xbf\xbf"));  // U+FFFF
+  // Long bodies go eight ASCII bytes at a time: a bad byte anywhere in a word is still found.
+  const std::string plain(64, 'x');
+  EXPECT_TRUE(ValidMessageCharacters(plain + "\t\n\r ~\x7f" + plain));
+  for (size_t at : {0u, 7u, 8u, 13u, 63u, 64u}) {
+    for (char bad : {'\x00', '\x01', '\x1f', '\x80'}) {
+      std::string body = plain + plain;
+      body[at] = bad;
+      EXPECT_FALSE(ValidMessageCharacters(body)) << at << " " << int(bad);
+    }
+  }
+  EXPECT_TRUE(ValidMessageCharacters(plain + "\xc3\xa9" + plain));
+  EXPECT_FALSE(ValidMessageCharacters(plain + "\xef\xbf\xbe" + plain));  // U+FFFE
 }
 
 TEST(SqsErrors, TableGivesLegacyCodesAndStatus) {
