@@ -380,6 +380,11 @@ async def check_long_poll(server, args):
     await asyncio.sleep(2)  # let the server register every poll
     early = sum(1 for p in pending if p.done())
     rss_held = server.vm_rss_kb()
+    # CPU the server uses while it only holds the polls (no busy loops: close to 0 %).
+    cpu0, wall0 = server.cpu_seconds(), time.monotonic()
+    await asyncio.sleep(3)
+    cpu1, wall1 = server.cpu_seconds(), time.monotonic()
+    held_cpu = 100.0 * (cpu1 - cpu0) / (wall1 - wall0) if cpu0 is not None and cpu1 else float("nan")
     # Messages for the first half of the queues: one per waiting poll there.
     fed = queues // 2
     t0 = time.monotonic()
@@ -416,11 +421,11 @@ async def check_long_poll(server, args):
         w.close()
     sqs.close()
     print("abuse long_poll: %d polls held on %d queues; server VmRSS %s kB before, %s kB held "
-          "(%.1f kB/poll); %d/%d fed polls got a message in %.2fs (%d distinct), %d/%d others "
+          "(%.1f kB/poll), CPU %.2f %% of a core while held; %d/%d fed polls got a message in %.2fs (%d distinct), %d/%d others "
           "answered empty at 20 s virtual"
           % (n, queues, rss_before, rss_held,
              (rss_held - rss_before) / n if rss_held and rss_before else float("nan"),
-             fed_ok, len(fed_polls), fed_took, len(got), empty_ok, len(others)))
+             held_cpu, fed_ok, len(fed_polls), fed_took, len(got), empty_ok, len(others)))
     check(early == 0, "%d polls on empty queues were answered before any message or 20 s" % early)
     check(fed_ok == len(fed_polls) and len(got) == len(fed_polls),
           "fed polls: %d/%d answered with a message (%d distinct)"

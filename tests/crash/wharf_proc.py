@@ -144,6 +144,15 @@ class WharfProcess:
         """The wharf pid itself (prlimit execs it, so it is the same pid)."""
         return self.pid
 
+    def cpu_seconds(self):
+        """User + system CPU time the process has used so far (from /proc), or None."""
+        try:
+            with open("/proc/%d/stat" % self.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, TypeError, IndexError, ValueError):
+            return None
+
     def vm_rss_kb(self):
         try:
             with open("/proc/%d/status" % self.pid) as f:

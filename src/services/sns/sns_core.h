@@ -20,6 +20,7 @@
 #include "services/sns/filter_policy.h"
 #include "services/sns/sns_signer.h"
 #include "services/sns/sns_worker.h"
+#include "services/sqs/sqs_engine.h"
 #include "wharf/clock/scheduler.h"
 #include "wharf/config/config.h"
 #include "wharf/dispatch/engine.h"
@@ -159,7 +160,7 @@ struct PlatformEndpoint {
 
 class SnsCore {
  public:
-  SnsCore(EngineEnv env, ServiceEngine* sqs);
+  SnsCore(EngineEnv env, sqs::SqsEngine* sqs);
   ~SnsCore();
 
   Status Start();
@@ -253,11 +254,14 @@ class SnsCore {
   // Failed sends: schedules http/https retries, else sends to the RedrivePolicy DLQ or fails.
   void HandleFailures(const std::vector<DeliveryEvent>& failures, std::vector<Finished>& finished);
   void FinishAll(const std::vector<Finished>& finished);
+  // Deliveries to SQS, keyed by (queue ARN, topic ARN).
+  using QueueBatches = std::map<std::pair<std::string, std::string>,
+                                std::vector<std::pair<std::shared_ptr<Delivery>, json>>>;
   // Sends each queue's deliveries as SendMessageBatch calls of up to 10 (SendMessage for one).
-  void SendToQueues(
-      std::map<std::string, std::vector<std::pair<std::shared_ptr<Delivery>, json>>> by_queue);
-  void SendToSqs(const std::string& queue_arn, const std::string& op, json request,
-                 OperationReply done);
+  void SendToQueues(QueueBatches by_queue);
+  // `op` (SendMessage or SendMessageBatch) to `queue_arn` as SNS acting for `topic_arn`.
+  void SendToSqs(const std::string& queue_arn, const std::string& topic_arn, const std::string& op,
+                 json request, OperationReply done);
   void SendHttp(const std::shared_ptr<Delivery>& dv, HttpClientRequest req);  // per-endpoint cap
   void PostHttp(const std::shared_ptr<Delivery>& dv, HttpClientRequest req);
   DeliveryJob JobLocked(const std::shared_ptr<Delivery>& dv, const Subscription& s) const;
@@ -320,7 +324,7 @@ class SnsCore {
   static SqlStatement DeleteRetryRow(const Delivery& dv);
 
   EngineEnv env_;
-  ServiceEngine* sqs_;
+  sqs::SqsEngine* sqs_;
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<BackgroundSigner> signer_;  // made in Start
 

@@ -259,20 +259,19 @@ json SnsCore::SqsRequest(const DeliveryJob& job, const std::string& queue_arn,
   return req;
 }
 
-void SnsCore::SendToSqs(const std::string& queue_arn, const std::string& op, json request,
-                        OperationReply done) {
-  auto arn = ParseArn(queue_arn, "Endpoint");
-  if (!arn.ok() || sqs_ == nullptr) {
-    return done(AwsError::Client("NotFound", "no SQS engine or bad queue ARN " + queue_arn));
+void SnsCore::SendToSqs(const std::string& queue_arn, const std::string& topic_arn,
+                        const std::string& op, json request, OperationReply done) {
+  auto topic = ParseArn(topic_arn, "TopicArn");
+  if (!topic.ok() || sqs_ == nullptr) {
+    return done(AwsError::Client("NotFound", "no SQS engine or bad topic ARN " + topic_arn));
   }
-  request["QueueUrl"] = "http://sns.internal/" + arn->account + "/" + arn->resource;
-  RequestContext ctx{NewUuid(), arn->account, arn->region, "sns.internal", "internal"};
-  sqs_->Invoke(ctx, op, std::move(request), std::move(done));
+  sqs::Caller caller{topic->account, "sns.amazonaws.com", topic_arn};
+  sqs_->SendAsService(caller, queue_arn, op, std::move(request), std::move(done));
 }
 
-void SnsCore::SendToQueues(
-    std::map<std::string, std::vector<std::pair<std::shared_ptr<Delivery>, json>>> by_queue) {
-  for (auto& [queue, items] : by_queue) {
+void SnsCore::SendToQueues(QueueBatches by_queue) {
+  for (auto& [target, items] : by_queue) {
+    const auto& [queue, topic] = target;
     for (size_t i = 0; i < items.size();) {
       size_t n = 0, bytes = 0;
       while (i + n < items.size() && n < kMaxBatchEntries) {
@@ -282,7 +281,7 @@ void SnsCore::SendToQueues(
         ++n;
       }
       if (n == 1) {
-        SendToSqs(queue, "SendMessage", std::move(items[i].second),
+        SendToSqs(queue, topic, "SendMessage", std::move(items[i].second),
                   [this, dv = items[i].first](Result<json> r) {
                     worker_->Post({DeliveryEvent::Kind::kSqsResult, dv, 0,
                                    r.ok() ? "" : r.error().code + ": " + r.error().message});
@@ -297,7 +296,7 @@ void SnsCore::SendToQueues(
         entries.push_back(std::move(items[i].second));
         dvs.push_back(std::move(items[i].first));
       }
-      SendToSqs(queue, "SendMessageBatch", {{"Entries", std::move(entries)}},
+      SendToSqs(queue, topic, "SendMessageBatch", {{"Entries", std::move(entries)}},
                 [this, dvs = std::move(dvs)](Result<json> r) {
                   std::vector<DeliveryEvent> events;
                   for (const auto& dv : dvs) {
@@ -413,11 +412,12 @@ void SnsCore::RunAttempts(const std::vector<std::shared_ptr<Delivery>>& dvs) {
   }
   for (const auto& dv : throttled) ScheduleAttempt(dv);
   EnvelopeCache cache;
-  std::map<std::string, std::vector<std::pair<std::shared_ptr<Delivery>, json>>> by_queue;
+  QueueBatches by_queue;
   for (DeliveryJob& job : jobs) {
     const Published& m = *job.dv->msg;
     if (job.protocol == "sqs") {
-      by_queue[job.endpoint].emplace_back(job.dv, SqsRequest(job, job.endpoint, cache));
+      by_queue[{job.endpoint, m.topic_arn}].emplace_back(job.dv,
+                                                         SqsRequest(job, job.endpoint, cache));
     } else if (job.protocol == "http" || job.protocol == "https") {
       HttpClientRequest req;
       req.url = job.endpoint;
@@ -538,7 +538,7 @@ void SnsCore::HandleFailures(const std::vector<DeliveryEvent>& failures,
   for (const auto& dv : retries) ScheduleAttempt(dv);
   EnvelopeCache cache;
   for (auto& [dlq, job, e] : dead_letters) {
-    SendToSqs(dlq, "SendMessage", SqsRequest(job, dlq, cache),
+    SendToSqs(dlq, job.dv->msg->topic_arn, "SendMessage", SqsRequest(job, dlq, cache),
               [this, dv = job.dv, http_status = e->http_status, error = e->error](Result<json> r) {
                 worker_->Post({DeliveryEvent::Kind::kDlqResult, dv, http_status, error,
                                r.ok() ? "" : r.error().message});

@@ -8,7 +8,7 @@
 
 namespace wharf::sns {
 
-SnsEngine::SnsEngine(EngineEnv env, ServiceEngine* sqs)
+SnsEngine::SnsEngine(EngineEnv env, sqs::SqsEngine* sqs)
     : core_(std::make_unique<SnsCore>(env, sqs)) {}
 SnsEngine::~SnsEngine() = default;
 Status SnsEngine::Start() { return core_->Start(); }
@@ -24,7 +24,7 @@ void SnsEngine::Admin(const AdminRequest& request, OperationReply reply) {
   core_->Admin(request, std::move(reply));
 }
 
-SnsCore::SnsCore(EngineEnv env, ServiceEngine* sqs)
+SnsCore::SnsCore(EngineEnv env, sqs::SqsEngine* sqs)
     : env_(env),
       sqs_(sqs),
       http_(HttpClient::Create(

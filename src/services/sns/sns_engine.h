@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "services/sqs/sqs_engine.h"
 #include "wharf/dispatch/engine.h"
 
 namespace wharf::sns {
@@ -15,9 +16,10 @@ class SnsCore;
 
 class SnsEngine final : public ServiceEngine {
  public:
-  // `sqs` receives SendMessage calls for sqs subscriptions and redrive DLQs (may be null: such
-  // deliveries then fail). REQUIRES: env's Store, Scheduler and Config and `sqs` outlive this.
-  SnsEngine(EngineEnv env, ServiceEngine* sqs);
+  // `sqs` receives the sends for sqs subscriptions and redrive DLQs, as the SNS service acting
+  // for the topic (so queue policies apply); may be null: such deliveries then fail.
+  // REQUIRES: env's Store, Scheduler and Config and `sqs` outlive this.
+  SnsEngine(EngineEnv env, sqs::SqsEngine* sqs);
   ~SnsEngine() override;
 
   std::string_view Name() const override { return "sns"; }

@@ -23,13 +23,16 @@ bool OwnerOnly(std::string_view action) {
 
 Status SqsCore::AuthorizeLocked(const Caller& caller, const Queue& q,
                                 std::string_view action) const {
-  if (caller.account == q.account) return OkStatus();
+  const bool owner_account = caller.account == q.account;
+  if (owner_account && caller.service.empty()) return OkStatus();
   PolicyDecision decision = PolicyDecision::kNone;
   auto policy = q.attributes.find("Policy");
   if (!OwnerOnly(action) && policy != q.attributes.end()) {
     decision = EvaluatePolicy(json::parse(policy->second, nullptr, false), caller, action, q.arn);
   }
   if (decision == PolicyDecision::kAllow) return OkStatus();
+  // A service working for the queue's own account needs no grant, but a Deny stops it.
+  if (owner_account && decision == PolicyDecision::kNone) return OkStatus();
   const std::string principal =
       caller.service.empty() ? "arn:aws:iam::" + caller.account + ":root" : caller.service;
   return AccessDenied(principal, action, q.arn, q.region, decision == PolicyDecision::kDeny);
@@ -47,8 +50,11 @@ Result<SqsCore::QueuePtr> SqsCore::ResolveArnLocked(const RequestContext& ctx,
   return q;
 }
 
-void SqsCore::SendAsService(const Caller& caller, const std::string& queue_arn, json input,
-                            OperationReply reply) {
+void SqsCore::SendAsService(const Caller& caller, const std::string& queue_arn,
+                            const std::string& operation, json input, OperationReply reply) {
+  if (operation != "SendMessage" && operation != "SendMessageBatch") {
+    return reply(AwsError::Internal("SendAsService cannot run " + operation));
+  }
   RequestContext ctx;
   Status allowed = OkStatus();
   {
@@ -64,7 +70,7 @@ void SqsCore::SendAsService(const Caller& caller, const std::string& queue_arn, 
     }
   }
   if (!allowed.ok()) return reply(std::move(allowed).error());
-  Invoke(ctx, "SendMessage", std::move(input), std::move(reply));
+  Invoke(ctx, operation, std::move(input), std::move(reply));
 }
 
 }  // namespace wharf::sqs

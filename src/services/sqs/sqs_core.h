@@ -132,8 +132,8 @@ class SqsCore {
   Status ApplyInit(const json& section);
   void Admin(const AdminRequest& request, OperationReply reply);
   // See SqsEngine::SendAsService.
-  void SendAsService(const Caller& caller, const std::string& queue_arn, json input,
-                     OperationReply reply);
+  void SendAsService(const Caller& caller, const std::string& queue_arn,
+                     const std::string& operation, json input, OperationReply reply);
 
  private:
   using Sql = std::vector<SqlStatement>;

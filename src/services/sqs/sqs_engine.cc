@@ -23,8 +23,9 @@ void SqsEngine::Admin(const AdminRequest& request, OperationReply reply) {
 }
 
 void SqsEngine::SendAsService(const Caller& caller, const std::string& queue_arn,
-                              nlohmann::json input, OperationReply reply) {
-  core_->SendAsService(caller, queue_arn, std::move(input), std::move(reply));
+                              const std::string& operation, nlohmann::json input,
+                              OperationReply reply) {
+  core_->SendAsService(caller, queue_arn, operation, std::move(input), std::move(reply));
 }
 
 SqsCore::SqsCore(EngineEnv env) : env_(env) {}

@@ -29,12 +29,13 @@ class SqsEngine final : public ServiceEngine {
   Status ApplyInit(const nlohmann::json& section) override;
   // GET /queues, GET /queues/<account>/<name>/messages, DELETE /queues/<account>/<name>.
   void Admin(const AdminRequest& request, OperationReply reply) override;
-  // SendMessage on behalf of an AWS service (SNS fan-out: caller {topic owner,
-  // "sns.amazonaws.com", topic ARN}) to the queue `queue_arn`; `input` is a SendMessage request
-  // without QueueUrl. Across accounts the queue's Policy must allow the service to
-  // sqs:SendMessage (AccessDenied otherwise); QueueDoesNotExist if there is no such queue.
-  void SendAsService(const Caller& caller, const std::string& queue_arn, nlohmann::json input,
-                     OperationReply reply);
+  // SendMessage or SendMessageBatch (`operation`) on behalf of an AWS service (SNS fan-out:
+  // caller {topic owner, "sns.amazonaws.com", topic ARN}) to the queue `queue_arn`; `input` is
+  // the request without QueueUrl. Across accounts the queue's Policy must allow the service to
+  // sqs:SendMessage; in the owner's account only an explicit Deny in the Policy stops it
+  // (AccessDenied either way). QueueDoesNotExist if there is no such queue.
+  void SendAsService(const Caller& caller, const std::string& queue_arn,
+                     const std::string& operation, nlohmann::json input, OperationReply reply);
 
  private:
   std::unique_ptr<SqsCore> core_;

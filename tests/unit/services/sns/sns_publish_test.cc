@@ -262,6 +262,49 @@ TEST_F(PublishTest, MissingQueueGoesToDlq) {
   EXPECT_EQ(log[0]["status"], "dead-lettered");
 }
 
+TEST_F(PublishTest, QueuePolicyThatDeniesSnsSendsToDlq) {
+  std::string topic = CreateTopic("t");
+  std::string dlq = CreateQueue("dlq");
+  json deny = {{"Statement",
+                {{{"Effect", "Deny"},
+                  {"Principal", {{"Service", "sns.amazonaws.com"}}},
+                  {"Action", "sqs:SendMessage"},
+                  {"Resource", "*"}}}}};
+  std::string closed = CreateQueue("closed", {{"Policy", deny.dump()}});
+  std::string sub =
+      SubscribeQueue(topic, closed, {{"RedrivePolicy", json{{"deadLetterTargetArn", dlq}}.dump()}});
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "refused"}});
+  json msgs = ReceiveWait("dlq");
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(json::parse(msgs[0]["Body"].get<std::string>())["Message"], "refused");
+  ASSERT_TRUE(WaitForLog(sub, "dead-lettered", 1));
+  EXPECT_EQ(Receive("closed").size(), 0u);
+}
+
+TEST_F(PublishTest, TopicOfAnotherAccountNeedsTheQueuePolicy) {
+  std::string queue = CreateQueue("q");  // account 000000000000
+  ctx_.account = "333333333333";
+  std::string topic = CreateTopic("t");
+  std::string sub = SubscribeQueue(topic, queue);
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "no grant"}});
+  ASSERT_TRUE(WaitForLog(sub, "failed", 1));
+  json allow = {{"Statement",
+                 {{{"Effect", "Allow"},
+                   {"Principal", {{"Service", "sns.amazonaws.com"}}},
+                   {"Action", "sqs:SendMessage"},
+                   {"Resource", queue},
+                   {"Condition", {{"ArnEquals", {{"aws:SourceArn", topic}}}}}}}}};
+  ctx_.account = "000000000000";
+  Sqs("SetQueueAttributes",
+      {{"QueueUrl", QueueUrl("q")}, {"Attributes", {{"Policy", allow.dump()}}}});
+  ctx_.account = "333333333333";
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "granted"}});
+  ctx_.account = "000000000000";
+  json msgs = ReceiveWait("q");
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(json::parse(msgs[0]["Body"].get<std::string>())["Message"], "granted");
+}
+
 TEST_F(PublishTest, OutboxProtocols) {
   std::string topic = CreateTopic("t");
   Ok("Subscribe", {{"TopicArn", topic},

@@ -28,11 +28,12 @@ class SqsAccess : public SqsFixture {
   Result<json> SendAsSns(const std::string& topic_account, const std::string& queue_arn) {
     auto p = std::make_shared<Pending>();
     Caller sns{topic_account, "sns.amazonaws.com", "arn:aws:sns:us-east-1:" + topic_account + ":t"};
-    engine_->SendAsService(sns, queue_arn, {{"MessageBody", "from sns"}}, [p](Result<json> r) {
-      std::lock_guard lock(p->mu);
-      p->result = std::move(r);
-      p->cv.notify_all();
-    });
+    engine_->SendAsService(sns, queue_arn, "SendMessage", {{"MessageBody", "from sns"}},
+                           [p](Result<json> r) {
+                             std::lock_guard lock(p->mu);
+                             p->result = std::move(r);
+                             p->cv.notify_all();
+                           });
     store_->Flush();
     std::unique_lock lock(p->mu);
     p->cv.wait_for(lock, std::chrono::seconds(10), [&] { return p->result.has_value(); });
@@ -127,6 +128,29 @@ TEST_F(SqsAccess, ServiceDeliveryAcrossAccountsNeedsThePolicy) {
   auto missing = SendAsSns("000000000000", "arn:aws:sqs:us-east-1:000000000000:nope");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, "QueueDoesNotExist");
+}
+
+TEST_F(SqsAccess, ServiceDeliveryInTheOwnersAccountStopsOnlyAtADeny) {
+  std::string url = CreateQueue("q");
+  json deny = {{"Statement",
+                {{{"Effect", "Deny"},
+                  {"Principal", {{"Service", "sns.amazonaws.com"}}},
+                  {"Action", "sqs:SendMessage"},
+                  {"Resource", arn_}}}}};
+  Ok("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"Policy", deny.dump()}}}});
+  auto denied = SendAsSns("000000000000", arn_);
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().QueryCode(), "AccessDenied");
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "the owner itself"}});
+  // A policy that only grants something else does not stop the owner's own service.
+  json other = {{"Statement",
+                 {{{"Effect", "Allow"},
+                   {"Principal", {{"AWS", "arn:aws:iam::222222222222:root"}}},
+                   {"Action", "sqs:ReceiveMessage"},
+                   {"Resource", arn_}}}}};
+  Ok("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"Policy", other.dump()}}}});
+  EXPECT_TRUE(SendAsSns("000000000000", arn_).ok());
+  EXPECT_EQ(Receive(url, {{"MaxNumberOfMessages", 10}}).size(), 2u);
 }
 
 }  // namespace
