@@ -219,13 +219,17 @@ class SnsCore {
 
   // sns_subscriptions.cc
   Result<std::shared_ptr<Subscription>> SubscriptionLocked(const std::string& arn);
+  // SubscriptionLocked, then AuthorizationError (403) unless the caller's account owns the
+  // subscription or its topic.
+  Result<std::shared_ptr<Subscription>> AccessSubscriptionLocked(const RequestContext& ctx,
+                                                                 const std::string& arn,
+                                                                 std::string_view action);
   Status CheckSubscriptionAttribute(const std::string& name, std::string& value, const Topic& topic,
                                     const std::string& protocol, bool on_subscribe) const;
-  Result<std::shared_ptr<Subscription>> SubscribeLocked(const std::string& host, Topic& t,
-                                                        const std::string& protocol,
-                                                        const std::string& endpoint,
-                                                        const json& attributes, Sql& writes,
-                                                        Deferred& d);
+  // `owner`: the subscriber's account (Owner; it may read and change the subscription).
+  Result<std::shared_ptr<Subscription>> SubscribeLocked(
+      const std::string& host, const std::string& owner, Topic& t, const std::string& protocol,
+      const std::string& endpoint, const json& attributes, Sql& writes, Deferred& d);
   void WriteSubscription(const Subscription& s, Sql& writes) const;
   void RemoveSubscriptionLocked(const std::string& arn, Sql& writes);
   json SubscriptionSummary(const Subscription& s) const;

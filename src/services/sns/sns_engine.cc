@@ -212,9 +212,9 @@ Status SnsCore::ApplyInit(const json& section) {
         st = std::move(topic).error();
       } else {
         for (const json& s : t.value("subscriptions", json::array())) {
-          auto sub =
-              SubscribeLocked(ctx.host, **topic, s.value("protocol", ""), s.value("endpoint", ""),
-                              s.value("attributes", json::object()), writes, d);
+          auto sub = SubscribeLocked(ctx.host, ctx.account, **topic, s.value("protocol", ""),
+                                     s.value("endpoint", ""), s.value("attributes", json::object()),
+                                     writes, d);
           if (!sub.ok()) {
             st = std::move(sub).error();
             break;

@@ -82,6 +82,20 @@ Result<std::shared_ptr<Subscription>> SnsCore::SubscriptionLocked(const std::str
   return it->second;
 }
 
+Result<std::shared_ptr<Subscription>> SnsCore::AccessSubscriptionLocked(const RequestContext& ctx,
+                                                                        const std::string& arn,
+                                                                        std::string_view action) {
+  auto s = SubscriptionLocked(arn);
+  if (!s.ok() || (*s)->account == ctx.account) return s;
+  auto topic = ParseArn((*s)->topic_arn, "TopicArn");
+  if (topic.ok() && topic->account == ctx.account) return s;
+  const std::string act(action);
+  return AwsError::Client("AuthorizationError",
+                          "User: arn:aws:iam::" + ctx.account +
+                              ":root is not authorized to perform: " + act + " on resource: " + arn,
+                          403);
+}
+
 Status SnsCore::CheckSubscriptionAttribute(const std::string& name, std::string& value,
                                            const Topic& topic, const std::string& protocol,
                                            bool on_subscribe) const {
@@ -122,11 +136,9 @@ Status SnsCore::CheckSubscriptionAttribute(const std::string& name, std::string&
   return OkStatus();
 }
 
-Result<std::shared_ptr<Subscription>> SnsCore::SubscribeLocked(const std::string& host, Topic& t,
-                                                               const std::string& protocol,
-                                                               const std::string& endpoint,
-                                                               const json& attributes, Sql& writes,
-                                                               Deferred& d) {
+Result<std::shared_ptr<Subscription>> SnsCore::SubscribeLocked(
+    const std::string& host, const std::string& owner, Topic& t, const std::string& protocol,
+    const std::string& endpoint, const json& attributes, Sql& writes, Deferred& d) {
   if (!Protocols().count(protocol)) {
     return InvalidParameter("Amazon SNS does not support this protocol string: " + protocol);
   }
@@ -175,7 +187,7 @@ Result<std::shared_ptr<Subscription>> SnsCore::SubscribeLocked(const std::string
   s->topic_arn = t.arn;
   s->protocol = protocol;
   s->endpoint = endpoint;
-  s->account = t.account;
+  s->account = owner;
   s->region = t.region;
   s->attributes = std::move(attrs);
   WHARF_RETURN_IF_ERROR(CompileFilter(*s, FilterPolicyCaller::kSubscribe));
@@ -194,7 +206,7 @@ SnsCore::OpResult SnsCore::Subscribe(const RequestContext& ctx, json& in, Deferr
   auto t = AccessTopicLocked(ctx, Str(in, "TopicArn"), "SNS:Subscribe");
   if (!t.ok()) return std::move(t).error();
   Outcome o;
-  auto s = SubscribeLocked(ctx.host, **t, Str(in, "Protocol"), Str(in, "Endpoint"),
+  auto s = SubscribeLocked(ctx.host, ctx.account, **t, Str(in, "Protocol"), Str(in, "Endpoint"),
                            in.value("Attributes", json::object()), o.writes, d);
   if (!s.ok()) return std::move(s).error();
   bool return_arn = in.value("ReturnSubscriptionArn", false);
@@ -287,8 +299,10 @@ SnsCore::OpResult SnsCore::ListSubscriptionsByTopic(const RequestContext& ctx, j
   return o;
 }
 
-SnsCore::OpResult SnsCore::GetSubscriptionAttributes(const RequestContext&, json& in, Deferred&) {
-  auto s = SubscriptionLocked(Str(in, "SubscriptionArn"));
+SnsCore::OpResult SnsCore::GetSubscriptionAttributes(const RequestContext& ctx, json& in,
+                                                     Deferred&) {
+  auto s =
+      AccessSubscriptionLocked(ctx, Str(in, "SubscriptionArn"), "SNS:GetSubscriptionAttributes");
   if (!s.ok()) return std::move(s).error();
   const Subscription& sub = **s;
   json a = json::object();
@@ -324,8 +338,10 @@ SnsCore::OpResult SnsCore::GetSubscriptionAttributes(const RequestContext&, json
   return o;
 }
 
-SnsCore::OpResult SnsCore::SetSubscriptionAttributes(const RequestContext&, json& in, Deferred&) {
-  auto s = SubscriptionLocked(Str(in, "SubscriptionArn"));
+SnsCore::OpResult SnsCore::SetSubscriptionAttributes(const RequestContext& ctx, json& in,
+                                                     Deferred&) {
+  auto s =
+      AccessSubscriptionLocked(ctx, Str(in, "SubscriptionArn"), "SNS:SetSubscriptionAttributes");
   if (!s.ok()) return std::move(s).error();
   std::string name = Str(in, "AttributeName"), value = Str(in, "AttributeValue");
   auto t = topics_.find((*s)->topic_arn);

@@ -283,5 +283,42 @@ TEST_F(TopicsTest, OtherAccountsNeedThePolicy) {
   ctx_.account = owner;
 }
 
+TEST_F(TopicsTest, SubscriptionsAreTheirOwnersAndTheirTopicOwners) {
+  std::string topic = CreateTopic("shared");
+  ctx_.account = "222222222222";  // B subscribes to A's topic (the policy lets everyone)
+  const std::string everyone =
+      json{{"Statement",
+            {{{"Effect", "Allow"}, {"Principal", "*"}, {"Action", "sns:*"}, {"Resource", topic}}}}}
+          .dump();
+  ctx_.account = "000000000000";
+  Ok("SetTopicAttributes",
+     {{"TopicArn", topic}, {"AttributeName", "Policy"}, {"AttributeValue", everyone}});
+  ctx_.account = "222222222222";
+  std::string sub = Ok("Subscribe", {{"TopicArn", topic},
+                                     {"Protocol", "email"},
+                                     {"Endpoint", "b@example.com"},
+                                     {"ReturnSubscriptionArn", true}})["SubscriptionArn"];
+  Ok("GetSubscriptionAttributes", {{"SubscriptionArn", sub}});
+  json mine = Ok("ListSubscriptions", json::object())["Subscriptions"];  // the subscriber's
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0]["Endpoint"], "b@example.com");  // ARN: PendingConfirmation until confirmed
+  EXPECT_EQ(mine[0]["Owner"], "222222222222");
+  ctx_.account = "000000000000";  // the topic's owner
+  Ok("GetSubscriptionAttributes", {{"SubscriptionArn", sub}});
+  ctx_.account = "333333333333";
+  AwsError e = Err("GetSubscriptionAttributes", {{"SubscriptionArn", sub}}, "AuthorizationError");
+  EXPECT_EQ(e.http_status, 403);
+  EXPECT_EQ(e.message,
+            "User: arn:aws:iam::333333333333:root is not authorized to perform: "
+            "SNS:GetSubscriptionAttributes on resource: " +
+                sub);
+  Err("SetSubscriptionAttributes",
+      {{"SubscriptionArn", sub},
+       {"AttributeName", "RawMessageDelivery"},
+       {"AttributeValue", "true"}},
+      "AuthorizationError");
+  ctx_.account = "000000000000";
+}
+
 }  // namespace
 }  // namespace wharf::sns::testing
