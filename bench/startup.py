@@ -5,7 +5,7 @@ For each mode, spawns wharf N times on a free loopback port, polls GET /_wharf/h
 socket as fast as it can until it answers 200, and records the time from just before the spawn to
 that answer ("cpu ms": the CPU time wharf's threads had used by then, from
 /proc/PID/task/*/schedstat, less sensitive to other load than the wall time). About 300 ms later it reads VmRSS, RssAnon and RssFile from /proc/PID/status (and,
-with --smaps, the Rss of each mapping from /proc/PID/smaps), then kills the process.
+with --smaps, the Rss of each mapping from /proc/PID/smaps), then stops it with SIGTERM.
 
 Modes:
   memory    --in-memory
@@ -90,7 +90,7 @@ def smaps_by_mapping(pid):
     return rss
 
 
-def run_once(binary, mode, data_dir, extra, settle, timeout):
+def run_once(binary, mode, data_dir, extra, settle, timeout, trace=False):
     port = free_port()
     args = [binary, "--port", str(port)]
     if mode == "memory":
@@ -98,8 +98,13 @@ def run_once(binary, mode, data_dir, extra, settle, timeout):
     else:
         args += ["--data-dir", data_dir]
     args += extra
+    env = dict(os.environ)
+    if trace:
+        env["WHARF_STARTUP_TRACE"] = "1"
+    start_ns = time.monotonic_ns()
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, env=env,
+                            stderr=subprocess.PIPE if trace else subprocess.DEVNULL)
     try:
         deadline = start + timeout
         while True:
@@ -116,10 +121,21 @@ def run_once(binary, mode, data_dir, extra, settle, timeout):
         mem = status_kib(proc.pid)
         mem["smaps"] = smaps_by_mapping(proc.pid)
         mem["cpu"] = cpu
-        return elapsed, mem
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+    finally:  # a graceful stop, so the next "existing" start finds a cleanly closed database
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    mem["trace"] = {}
+    if trace:  # "wharf-startup <phase> <CLOCK_MONOTONIC µs>" lines: ms after the spawn
+        for line in proc.stderr.read().decode(errors="replace").splitlines():
+            fields = line.split()
+            if len(fields) == 3 and fields[0] == "wharf-startup":
+                mem["trace"][fields[1]] = (int(fields[2]) * 1000 - start_ns) / 1e6
+        mem["trace"]["health 200"] = elapsed * 1000.0
+    return elapsed, mem
 
 
 def pct(values, p):
@@ -138,6 +154,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a 200")
     ap.add_argument("--smaps", action="store_true", help="print the median Rss of each mapping")
     ap.add_argument("--raw", action="store_true", help="print every spawn's time")
+    ap.add_argument("--trace", action="store_true",
+                    help="run with WHARF_STARTUP_TRACE=1 and print the median time of each phase")
     ap.add_argument("extra", nargs="*", help="more wharf flags (after --)")
     opts = ap.parse_args()
     modes = opts.mode or ["memory", "existing", "fresh"]
@@ -161,7 +179,8 @@ def main():
                     data_dir = os.path.join(root, f"fresh-{i}")
                 else:
                     data_dir = existing
-                elapsed, mem = run_once(binary, mode, data_dir, opts.extra, opts.settle, opts.timeout)
+                elapsed, mem = run_once(binary, mode, data_dir, opts.extra, opts.settle, opts.timeout,
+                                        opts.trace)
                 times.append(elapsed * 1000.0)
                 mems.append(mem)
                 if mode == "fresh":
@@ -173,6 +192,12 @@ def main():
                   f"{med('RssFile'):8d} {med('Threads'):7d}")
             if opts.raw:
                 print("  " + " ".join(f"{t:.2f}" for t in times))
+            if opts.trace:
+                phases = sorted({k for m in mems for k in m["trace"]},
+                                key=lambda k: statistics.median(m["trace"].get(k, 0) for m in mems))
+                print("    " + ", ".join(
+                    f"{k} {statistics.median(m['trace'][k] for m in mems if k in m['trace']):.2f}"
+                    for k in phases) + " (median ms after the spawn)")
             if opts.smaps:
                 names = sorted({k for m in mems for k in m["smaps"]},
                                key=lambda k: -statistics.median(m["smaps"].get(k, 0) for m in mems))
