@@ -2,7 +2,6 @@
 // HTTP listener; on SIGTERM/SIGINT a graceful stop (exit 0). Exit 2 on bad configuration,
 // 1 on any other start-up failure.
 #include <spdlog/spdlog.h>
-
 #include <time.h>
 #include <unistd.h>
 

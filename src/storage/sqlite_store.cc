@@ -381,7 +381,8 @@ Status SqliteStore::Read(std::string_view sql, const std::vector<SqlValue>& para
   if (rc == SQLITE_OK) rc = sqlite::Prepare(db, sql, 0, &stmt, &error);
   if (rc == SQLITE_OK) rc = sqlite::Bind(stmt.get(), params, &error);
   if (rc == SQLITE_OK) {
-    rc = sqlite::Run(db, stmt.get(), [&](sqlite3_stmt* s) { row(sqlite::StmtRow(s)); }, &error);
+    rc = sqlite::Run(
+        db, stmt.get(), [&](sqlite3_stmt* s) { row(sqlite::StmtRow(s)); }, &error);
   }
   if (rc == SQLITE_OK) return OkStatus();
   if (sqlite::IsStorageFailure(rc)) {

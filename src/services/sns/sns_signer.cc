@@ -105,16 +105,16 @@ void BackgroundSigner::Prepare() {
   if (started_.load(std::memory_order_acquire)) return;
   std::lock_guard lock(mu_);
   if (started_.load(std::memory_order_relaxed)) return;
-  signer_ = std::async(std::launch::async, [&store = store_]() -> std::shared_ptr<const Signer> {
-              auto loaded = Signer::LoadOrCreate(store);
-              if (loaded.ok()) return std::move(loaded).value();
-              spdlog::warn("SNS signing key: {}; using a key for this run only",
-                           loaded.error().message);
-              auto made = Signer::Generate();
-              if (made.ok()) return std::move(made).value();
-              spdlog::error("SNS signing key: {}", made.error().message);
-              return nullptr;
-            }).share();
+  signer_ =
+      std::async(std::launch::async, [&store = store_]() -> std::shared_ptr<const Signer> {
+        auto loaded = Signer::LoadOrCreate(store);
+        if (loaded.ok()) return std::move(loaded).value();
+        spdlog::warn("SNS signing key: {}; using a key for this run only", loaded.error().message);
+        auto made = Signer::Generate();
+        if (made.ok()) return std::move(made).value();
+        spdlog::error("SNS signing key: {}", made.error().message);
+        return nullptr;
+      }).share();
   started_.store(true, std::memory_order_release);
 }
 

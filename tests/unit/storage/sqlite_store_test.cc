@@ -293,13 +293,11 @@ TEST_F(SqliteStoreTest, ReadInsideAReadUsesAReadConnection) {
   std::vector<int64_t> outer;
   std::vector<int64_t> inner_counts;
   bool inner_write_refused = false;
-  const Status s =
-      store->Read("SELECT value FROM items ORDER BY id", {}, [&](const SqlRow& row) {
-        outer.push_back(row.Int(0));
-        inner_counts.push_back(CountRows(*store, "SELECT count(*) FROM items"));
-        inner_write_refused =
-            !store->Read("DELETE FROM items", {}, [](const SqlRow&) {}).ok();
-      });
+  const Status s = store->Read("SELECT value FROM items ORDER BY id", {}, [&](const SqlRow& row) {
+    outer.push_back(row.Int(0));
+    inner_counts.push_back(CountRows(*store, "SELECT count(*) FROM items"));
+    inner_write_refused = !store->Read("DELETE FROM items", {}, [](const SqlRow&) {}).ok();
+  });
   ASSERT_TRUE(s.ok()) << s.error().message;
   EXPECT_EQ(outer, (std::vector<int64_t>{0, 1, 2}));
   EXPECT_EQ(inner_counts, (std::vector<int64_t>{3, 3, 3}));
