@@ -2,9 +2,12 @@
 // HTTP listener; on SIGTERM/SIGINT a graceful stop (exit 0). Exit 2 on bad configuration,
 // 1 on any other start-up failure.
 #include <spdlog/spdlog.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +33,18 @@ namespace {
 
 constexpr auto kDrainTimeout = std::chrono::seconds(10);
 
+// WHARF_STARTUP_TRACE=1 writes "wharf-startup <phase> <CLOCK_MONOTONIC in µs>" to stderr at each
+// start-up phase (bench/startup.py --trace compares them with its spawn time).
+const bool kTraceStartup = std::getenv("WHARF_STARTUP_TRACE") != nullptr;
+
+void Mark(const char* phase) {
+  if (!kTraceStartup) return;
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  dprintf(2, "wharf-startup %s %lld\n", phase,
+          static_cast<long long>(now.tv_sec) * 1000000 + now.tv_nsec / 1000);
+}
+
 int Fail(const std::string& message) {
   std::fprintf(stderr, "wharf: %s\n", message.c_str());
   return 1;
@@ -52,6 +67,7 @@ std::unique_ptr<Codec> CodecFor(Protocol protocol, std::string_view service) {
 }
 
 int Run(int argc, char** argv) {
+  Mark("main");
   BlockTerminationSignals();  // before any thread starts: an early SIGTERM then waits for us
   Result<Config> parsed = ParseConfig(argc, argv, app::Environment());
   if (!parsed.ok()) {
@@ -64,6 +80,7 @@ int Run(int argc, char** argv) {
   }
   const Config config = std::move(parsed).value();
   dispatch::InitLogging(config);
+  Mark("logging");
 
   std::unique_ptr<Store> store;
   if (config.in_memory) {
@@ -73,6 +90,7 @@ int Run(int argc, char** argv) {
     if (!opened.ok()) return Fail(opened.error().message);
     store = std::move(opened).value();
   }
+  Mark("store");
 
   std::shared_ptr<Clock> clock;
   admin::ClockControl clock_control;
@@ -85,6 +103,7 @@ int Run(int argc, char** argv) {
     clock = std::make_shared<SystemClock>();
   }
   std::unique_ptr<Scheduler> scheduler = MakeScheduler(clock);
+  Mark("scheduler");
 
   std::vector<std::unique_ptr<ServiceEngine>> engines =
       MakeEngines(EngineEnv{*store, *scheduler, config});
@@ -101,6 +120,7 @@ int Run(int argc, char** argv) {
       return Fail(std::string(engine->Name()) + ": " + started.error().message);
     }
     engine_map.emplace(std::string(engine->Name()), engine.get());
+    Mark(std::string(engine->Name()).c_str());
   }
   if (!config.init_file.empty()) {
     Status applied = admin::ApplyInitFile(config.init_file, engine_map);
@@ -110,6 +130,7 @@ int Run(int argc, char** argv) {
     }
   }
 
+  Mark("init");
   admin::AdminApi admin_api(config, *clock, engine_map, clock_control);
   dispatch::Dispatcher dispatcher(config, *clock, CodecFor, engine_map, admin_api.AsHandler());
   HttpServerOptions options;
@@ -129,6 +150,7 @@ int Run(int argc, char** argv) {
     shutdown();
     return Fail(server.error().message);
   }
+  Mark("listening");
   bool ipv6 = config.host.find(':') != std::string::npos;
   std::printf("wharf %s listening on http://%s%s%s:%u\n", WHARF_VERSION, ipv6 ? "[" : "",
               config.host.c_str(), ipv6 ? "]" : "", static_cast<unsigned>((*server)->port()));

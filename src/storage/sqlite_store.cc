@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -36,6 +37,8 @@ constexpr auto kLoopGrace = std::chrono::milliseconds(100);
 
 // The store the calling thread promised to commit for (CommitOnIdle); an event loop serves one.
 thread_local const void* t_commits_on_idle_for = nullptr;
+// The store whose writer connection this thread is reading on (in Read, under db_mu_).
+thread_local const void* t_reading_on_writer = nullptr;
 
 struct PendingWrite {
   std::vector<SqlStatement> statements;
@@ -148,6 +151,15 @@ class SqliteStore final : public Store {
   void Rollback();
   Result<DbPtr> AcquireReader();
   void ReleaseReader(DbPtr db);
+  // A pooled reader connection, given back when the lease ends.
+  struct Lease {
+    Lease(SqliteStore* s, DbPtr d) : store(s), db(std::move(d)) {}
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease() { store->ReleaseReader(std::move(db)); }
+    SqliteStore* store;
+    DbPtr db;
+  };
   Result<int64_t> StoredVersion(std::string_view service);
 
   const std::string path_;
@@ -328,21 +340,49 @@ void SqliteStore::ReleaseReader(DbPtr db) {
 
 Status SqliteStore::Read(std::string_view sql, const std::vector<SqlValue>& params,
                          const std::function<void(const SqlRow&)>& row) {
-  Result<DbPtr> db = AcquireReader();
-  if (!db.ok()) return std::move(db).error();
-  // Returns the connection to the pool even if `row` throws.
-  struct Lease {
-    SqliteStore* store;
-    DbPtr db;
-    ~Lease() { store->ReleaseReader(std::move(db)); }
-  } lease{this, std::move(*db)};
+  // Reads come at start-up (the engines load their state) and rarely after. When no commit is
+  // running they use the writer connection, which sees exactly the committed data between its
+  // transactions: a start then opens no second connection (another open, schema parse and page
+  // cache). While a commit holds the writer, a pooled read-only connection serves the read.
+  // (A `row` callback that reads again gets a pooled connection: db_mu_ is not recursive.)
+  std::unique_lock writer_lock(db_mu_, std::defer_lock);
+  if (t_reading_on_writer != this) writer_lock.try_lock();
+  std::optional<Lease> lease;
+  sqlite3* db = nullptr;
+  struct Mark {
+    const void* saved = t_reading_on_writer;
+    ~Mark() { t_reading_on_writer = saved; }
+  } mark;
+  if (writer_lock.owns_lock()) {
+    db = db_.get();
+    t_reading_on_writer = this;
+  } else {
+    Result<DbPtr> reader = AcquireReader();
+    if (!reader.ok()) return std::move(reader).error();
+    // Returns the connection to the pool even if `row` throws.
+    db = lease.emplace(this, std::move(*reader)).db.get();
+  }
   std::string error;
+  int rc = SQLITE_OK;
+  // The writer's connection is read-only for the read, as the pooled ones always are. (This
+  // pragma acts when it is prepared, so it cannot be a cached statement.)
+  struct QueryOnly {
+    sqlite3* db = nullptr;
+    ~QueryOnly() {
+      std::string ignored;
+      if (db != nullptr) sqlite::Exec(db, "PRAGMA query_only=0", &ignored);
+    }
+  } query_only;
+  if (lease == std::nullopt) {
+    rc = sqlite::Exec(db, "PRAGMA query_only=1", &error);
+    if (rc == SQLITE_OK) query_only.db = db;
+  }
   StmtPtr stmt;
-  int rc = sqlite::Prepare(lease.db.get(), sql, 0, &stmt, &error);
+  if (rc == SQLITE_OK) rc = sqlite::Prepare(db, sql, 0, &stmt, &error);
   if (rc == SQLITE_OK) rc = sqlite::Bind(stmt.get(), params, &error);
   if (rc == SQLITE_OK) {
     rc = sqlite::Run(
-        lease.db.get(), stmt.get(), [&](sqlite3_stmt* s) { row(sqlite::StmtRow(s)); }, &error);
+        db, stmt.get(), [&](sqlite3_stmt* s) { row(sqlite::StmtRow(s)); }, &error);
   }
   if (rc == SQLITE_OK) return OkStatus();
   if (sqlite::IsStorageFailure(rc)) {

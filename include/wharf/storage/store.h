@@ -50,10 +50,11 @@ class Store {
   // migration that failed. Call before any Read or Write. Thread-safe.
   virtual Status Migrate(std::string_view service,
                          std::span<const std::string_view> migrations) = 0;
-  // Runs one query synchronously on the calling thread (its own read connection: it does not
-  // wait for the writer) and calls `row` for each result row (start-up loading, admin). Sees
-  // every write whose `done` has run. Read-only: a writing statement fails. In memory mode
-  // there are no rows. Thread-safe.
+  // Runs one query synchronously on the calling thread (on the writer's connection when no
+  // commit is running, else on a read connection of its own: it does not wait for the writer;
+  // a commit waits for a read on the writer's connection to end) and calls `row` for each
+  // result row (start-up loading, admin). Sees every write whose `done` has run. Read-only: a
+  // writing statement fails. In memory mode there are no rows. Thread-safe.
   virtual Status Read(std::string_view sql, const std::vector<SqlValue>& params,
                       const std::function<void(const SqlRow&)>& row) = 0;
   // Queues statements to be committed atomically, in submission order, together with other

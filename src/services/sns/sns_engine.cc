@@ -80,6 +80,9 @@ void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
       {"ListSMSSandboxPhoneNumbers", &SnsCore::ListSMSSandboxPhoneNumbers},
       {"ListOriginationNumbers", &SnsCore::ListOriginationNumbers},
   };
+  // The first SNS request starts loading (or making) the signing key, so it is usually ready
+  // by the first delivery that signs.
+  signer_->Prepare();
   auto it = kOps.find(op);
   if (it == kOps.end()) {
     return reply(AwsError::Client("InvalidAction",
@@ -152,7 +155,7 @@ void SnsCore::Stop() {
     }
   }
   for (TimerId t : timers) env_.scheduler.Cancel(t);
-  if (signer_) signer_->Get();  // a key still being stored must be written before the store closes
+  if (signer_) signer_->Wait();  // a key still being stored must be written before the store closes
   worker_->Stop();
   http_->Stop();
 }

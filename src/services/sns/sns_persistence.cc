@@ -32,6 +32,8 @@ Status SnsCore::Start() {
     WHARF_RETURN_IF_ERROR(LoadLocked());
     for (auto& [id, dv] : deliveries_) resume.push_back(dv);
   }
+  // The key is loaded (or made) when SNS is first used; pending deliveries will sign at once.
+  if (!resume.empty()) signer_->Prepare();
   StartDeliveries(resume);
   return OkStatus();
 }

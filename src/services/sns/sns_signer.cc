@@ -101,23 +101,34 @@ Result<std::unique_ptr<Signer>> Signer::LoadOrCreate(Store& store) {
   return made;
 }
 
-BackgroundSigner::BackgroundSigner(Store& store)
-    : signer_(std::async(std::launch::async, [&store]() -> std::shared_ptr<const Signer> {
-                auto loaded = Signer::LoadOrCreate(store);
-                if (loaded.ok()) return std::move(loaded).value();
-                spdlog::warn("SNS signing key: {}; using a key for this run only",
-                             loaded.error().message);
-                auto made = Signer::Generate();
-                if (made.ok()) return std::move(made).value();
-                spdlog::error("SNS signing key: {}", made.error().message);
-                return nullptr;
-              }).share()) {}
-
-BackgroundSigner::~BackgroundSigner() {
-  if (signer_.valid()) signer_.wait();
+void BackgroundSigner::Prepare() {
+  if (started_.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(mu_);
+  if (started_.load(std::memory_order_relaxed)) return;
+  signer_ =
+      std::async(std::launch::async, [&store = store_]() -> std::shared_ptr<const Signer> {
+        auto loaded = Signer::LoadOrCreate(store);
+        if (loaded.ok()) return std::move(loaded).value();
+        spdlog::warn("SNS signing key: {}; using a key for this run only", loaded.error().message);
+        auto made = Signer::Generate();
+        if (made.ok()) return std::move(made).value();
+        spdlog::error("SNS signing key: {}", made.error().message);
+        return nullptr;
+      }).share();
+  started_.store(true, std::memory_order_release);
 }
 
-const Signer* BackgroundSigner::Get() const { return signer_.get().get(); }
+const Signer* BackgroundSigner::Get() {
+  Prepare();
+  return signer_.get().get();
+}
+
+void BackgroundSigner::Wait() {
+  if (!started_.load(std::memory_order_acquire)) return;
+  signer_.wait();
+}
+
+BackgroundSigner::~BackgroundSigner() { Wait(); }
 
 std::string Signer::Sign(std::string_view canonical, int version) const {
   constexpr size_t kCacheEntries = 64;

@@ -3,6 +3,7 @@
 // SHA256withRSA (SignatureVersion 2). Thread-safe after construction.
 #pragma once
 
+#include <atomic>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -45,23 +46,34 @@ class Signer {
   mutable std::unordered_map<std::string, std::string> cache_;
 };
 
-// The Signer, loaded or made on a thread of its own: making an RSA 2048 key takes a few hundred
-// milliseconds, which start-up should not wait for (with --in-memory it happens at every start).
+// The Signer, loaded or made on a thread of its own, and only once something asks for it: making
+// an RSA 2048 key takes a few hundred milliseconds, which start-up should not wait for (with
+// --in-memory it happens at every start), and even loading a stored key initialises most of
+// OpenSSL (about 2 MiB of resident memory) in a process that may never sign anything.
 class BackgroundSigner {
  public:
-  // Starts Signer::LoadOrCreate(store). When the store cannot keep a new key, the key is used for
-  // this run only (logged). `store` must outlive this object.
-  explicit BackgroundSigner(Store& store);
-  ~BackgroundSigner();  // waits for the thread
+  // Nothing happens until Prepare or Get. `store` must outlive this object.
+  explicit BackgroundSigner(Store& store) : store_(store) {}
+  ~BackgroundSigner();  // waits for a started thread
   BackgroundSigner(const BackgroundSigner&) = delete;
   BackgroundSigner& operator=(const BackgroundSigner&) = delete;
 
-  // The signer, waiting for it the first time if it is not ready yet. Null only if OpenSSL
-  // cannot make a key at all (logged). Thread-safe.
-  const Signer* Get() const;
+  // Starts Signer::LoadOrCreate(store) on its own thread unless it has started already. When the
+  // store cannot keep a new key, the key is used for this run only (logged). Thread-safe, cheap
+  // once started.
+  void Prepare();
+  // The signer (Prepare, then waiting for it). Null only if OpenSSL cannot make a key at all
+  // (logged). Thread-safe.
+  const Signer* Get();
+  // Waits for a started Prepare to finish (a key being stored must be written before the store
+  // closes); does not start one.
+  void Wait();
 
  private:
-  std::shared_future<std::shared_ptr<const Signer>> signer_;
+  Store& store_;
+  std::atomic<bool> started_{false};
+  std::mutex mu_;
+  std::shared_future<std::shared_ptr<const Signer>> signer_;  // valid once started_
 };
 
 // The canonical string AWS signs (§5.5): "name\nvalue\n" for each present field in AWS's order

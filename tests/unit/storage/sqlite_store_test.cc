@@ -280,6 +280,32 @@ TEST_F(SqliteStoreTest, ReadOnlyStorageFailsWritesUntilWritableAgain) {
   EXPECT_TRUE(WriteAndWait(*store, {SqlStatement{kInsert, {std::string("a"), int64_t{1}}}}).ok());
 }
 
+// A read that comes while the writer's connection is busy (here: a read inside another read's
+// row callback) is served by a pooled read-only connection and sees the same committed rows;
+// the writer's connection is writable again afterwards.
+TEST_F(SqliteStoreTest, ReadInsideAReadUsesAReadConnection) {
+  auto store = OpenOrDie(dir_);
+  ASSERT_TRUE(store->Migrate("sqs", kSchemaV1).ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(
+        WriteAndWait(*store, {SqlStatement{kInsert, {std::to_string(i), int64_t{i}}}}).ok());
+  }
+  std::vector<int64_t> outer;
+  std::vector<int64_t> inner_counts;
+  bool inner_write_refused = false;
+  const Status s = store->Read("SELECT value FROM items ORDER BY id", {}, [&](const SqlRow& row) {
+    outer.push_back(row.Int(0));
+    inner_counts.push_back(CountRows(*store, "SELECT count(*) FROM items"));
+    inner_write_refused = !store->Read("DELETE FROM items", {}, [](const SqlRow&) {}).ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(outer, (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(inner_counts, (std::vector<int64_t>{3, 3, 3}));
+  EXPECT_TRUE(inner_write_refused);
+  EXPECT_TRUE(WriteAndWait(*store, {SqlStatement{kInsert, {std::string("x"), int64_t{9}}}}).ok());
+  EXPECT_EQ(CountRows(*store, "SELECT count(*) FROM items"), 4);
+}
+
 TEST_F(SqliteStoreTest, ReadErrorsAreReported) {
   auto store = OpenOrDie(dir_);
   ASSERT_TRUE(store->Migrate("sqs", kSchemaV1).ok());
