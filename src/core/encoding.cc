@@ -1,9 +1,8 @@
 #include "wharf/core/encoding.h"
 
-#include <simdjson.h>
-
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace wharf {
 namespace {
@@ -83,6 +82,41 @@ std::string HexEncode(std::string_view bytes) {
   return out;
 }
 
-bool IsUtf8(std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); }
+size_t Utf8SequenceLength(std::string_view text) {
+  if (text.empty()) return 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char c = p[0];
+  if (c < 0x80) return 1;
+  const size_t n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 0;  // continuation bytes
+  if (n == 0 || c > 0xF4 || text.size() <= n) return 0;
+  uint32_t cp = c & (0x3F >> n);
+  for (size_t i = 1; i <= n; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3F);
+  }
+  if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+      (n == 3 && (cp < 0x10000 || cp > 0x10FFFF))) {
+    return 0;
+  }
+  return n + 1;
+}
+
+bool IsUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    if (i + 8 <= text.size()) {  // eight ASCII bytes at once
+      uint64_t w;
+      std::memcpy(&w, text.data() + i, 8);
+      if ((w & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const size_t n = Utf8SequenceLength(text.substr(i));
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
 
 }  // namespace wharf

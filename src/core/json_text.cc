@@ -1,8 +1,8 @@
 #include "wharf/core/json_text.h"
 
-#include <simdjson.h>
-
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <string_view>
 
 #include "wharf/core/encoding.h"
@@ -12,57 +12,252 @@ namespace {
 
 using nlohmann::json;
 
-// Bodies above this size are parsed with a parser of their own, so that one big request does
-// not leave a loop thread holding a big parse buffer.
-constexpr size_t kReusedParserLimit = 64 * 1024;
+constexpr int kMaxDepth = 256;  // deeper documents are left to nlohmann
 
-json ToJson(simdjson::dom::element e) {
-  switch (e.type()) {
-    case simdjson::dom::element_type::OBJECT: {
-      json object = json::object();
-      auto& members = object.get_ref<json::object_t&>();
-      for (simdjson::dom::key_value_pair field : simdjson::dom::object(e)) {
-        members[std::string(field.key)] = ToJson(field.value);  // the last duplicate wins
+// Reads the JSON the SDKs send, straight into nlohmann values. Strict: it accepts a subset of
+// what nlohmann accepts (no byte order mark, no escaped surrogates, integers within 64 bits,
+// finite doubles, bounded depth) and builds the same value; anything else makes it give up, and
+// nlohmann's own parser decides.
+class FastReader {
+ public:
+  explicit FastReader(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+  bool Document(json& out) {
+    SkipSpace();
+    if (!Value(out, 0)) return false;
+    SkipSpace();
+    return p_ == end_;
+  }
+
+ private:
+  void SkipSpace() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+
+  bool Value(json& out, int depth) {
+    if (p_ == end_ || depth > kMaxDepth) return false;
+    switch (*p_) {
+      case '{':
+        return Object(out, depth);
+      case '[':
+        return Array(out, depth);
+      case '"': {
+        std::string text;
+        if (!String(text)) return false;
+        out = std::move(text);
+        return true;
       }
-      return object;
+      case 't':
+        return Literal("true", json(true), out);
+      case 'f':
+        return Literal("false", json(false), out);
+      case 'n':
+        return Literal("null", json(nullptr), out);
+      default:
+        return Number(out);
     }
-    case simdjson::dom::element_type::ARRAY: {
-      json array = json::array();
-      auto& items = array.get_ref<json::array_t&>();
-      simdjson::dom::array elements(e);
-      items.reserve(elements.size());
-      for (simdjson::dom::element item : elements) items.push_back(ToJson(item));
-      return array;
-    }
-    case simdjson::dom::element_type::INT64: {
-      int64_t v = int64_t(e);
-      if (v >= 0) return json(static_cast<uint64_t>(v));  // as nlohmann's parser does
-      return json(v);
-    }
-    case simdjson::dom::element_type::UINT64:
-      return json(uint64_t(e));
-    case simdjson::dom::element_type::DOUBLE:
-      return json(double(e));
-    case simdjson::dom::element_type::STRING:
-      return json(std::string(std::string_view(e)));
-    case simdjson::dom::element_type::BOOL:
-      return json(bool(e));
-    case simdjson::dom::element_type::NULL_VALUE:
-      break;
   }
-  return json(nullptr);
-}
 
-// simdjson and nlohmann differ on escaped UTF-16 surrogates that are not in pairs; nlohmann's
-// answer is the one kept, so such texts are left to it.
-bool HasEscapedSurrogate(std::string_view text) {
-  for (size_t i = text.find("\\u"); i != std::string_view::npos; i = text.find("\\u", i + 2)) {
-    if (i + 2 < text.size() && (text[i + 2] == 'd' || text[i + 2] == 'D')) return true;
+  bool Literal(std::string_view word, json value, json& out) {
+    if (static_cast<size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word) {
+      return false;
+    }
+    p_ += word.size();
+    out = std::move(value);
+    return true;
   }
-  return false;
-}
 
-std::optional<json> ParseWithNlohmann(const std::string& text) {
+  bool Object(json& out, int depth) {
+    ++p_;
+    out = json::object();
+    auto& members = out.get_ref<json::object_t&>();
+    SkipSpace();
+    if (p_ < end_ && *p_ == '}') {
+      ++p_;
+      return true;
+    }
+    for (;;) {
+      SkipSpace();
+      std::string key;
+      if (p_ == end_ || *p_ != '"' || !String(key)) return false;
+      SkipSpace();
+      if (p_ == end_ || *p_ != ':') return false;
+      ++p_;
+      SkipSpace();
+      if (!Value(members[std::move(key)], depth + 1)) return false;  // a later duplicate wins
+      SkipSpace();
+      if (p_ == end_) return false;
+      const char c = *p_++;
+      if (c == '}') return true;
+      if (c != ',') return false;
+    }
+  }
+
+  bool Array(json& out, int depth) {
+    ++p_;
+    out = json::array();
+    auto& items = out.get_ref<json::array_t&>();
+    SkipSpace();
+    if (p_ < end_ && *p_ == ']') {
+      ++p_;
+      return true;
+    }
+    for (;;) {
+      SkipSpace();
+      if (!Value(items.emplace_back(), depth + 1)) return false;
+      SkipSpace();
+      if (p_ == end_) return false;
+      const char c = *p_++;
+      if (c == ']') return true;
+      if (c != ',') return false;
+    }
+  }
+
+  static int HexDigit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  static void AppendUtf8(uint32_t cp, std::string& out) {
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  bool String(std::string& out) {
+    ++p_;  // the opening quote
+    const char* run = p_;
+    for (;;) {
+      while (p_ < end_) {
+        const auto c = static_cast<unsigned char>(*p_);
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+        ++p_;
+      }
+      if (p_ == end_) return false;
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        out.append(run, p_);
+        ++p_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c >= 0x80) {
+        const size_t n = Utf8SequenceLength(std::string_view(p_, end_ - p_));
+        if (n == 0) return false;
+        p_ += n;
+        continue;
+      }
+      out.append(run, p_);  // a backslash
+      if (end_ - p_ < 2) return false;
+      const char e = p_[1];
+      p_ += 2;
+      switch (e) {
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
+        case 'u': {
+          if (end_ - p_ < 4) return false;
+          uint32_t cp = 0;
+          for (int i = 0; i < 4; ++i) {
+            const int d = HexDigit(p_[i]);
+            if (d < 0) return false;
+            cp = (cp << 4) | static_cast<uint32_t>(d);
+          }
+          if (cp >= 0xD800 && cp <= 0xDFFF) return false;  // surrogates: nlohmann's rules
+          p_ += 4;
+          AppendUtf8(cp, out);
+          break;
+        }
+        default:
+          return false;
+      }
+      run = p_;
+    }
+  }
+
+  static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+  bool Number(json& out) {
+    const char* begin = p_;
+    const char* q = p_;
+    const bool negative = q < end_ && *q == '-';
+    if (negative) ++q;
+    if (q == end_ || !IsDigit(*q)) return false;
+    if (*q == '0') {
+      ++q;
+    } else {
+      while (q < end_ && IsDigit(*q)) ++q;
+    }
+    bool integer = true;
+    if (q < end_ && *q == '.') {
+      integer = false;
+      ++q;
+      if (q == end_ || !IsDigit(*q)) return false;
+      while (q < end_ && IsDigit(*q)) ++q;
+    }
+    if (q < end_ && (*q == 'e' || *q == 'E')) {
+      integer = false;
+      ++q;
+      if (q < end_ && (*q == '+' || *q == '-')) ++q;
+      if (q == end_ || !IsDigit(*q)) return false;
+      while (q < end_ && IsDigit(*q)) ++q;
+    }
+    if (integer && negative) {
+      int64_t v = 0;
+      auto [end, ec] = std::from_chars(begin, q, v);
+      if (ec != std::errc() || end != q) return false;
+      out = v;
+    } else if (integer) {
+      uint64_t v = 0;
+      auto [end, ec] = std::from_chars(begin, q, v);
+      if (ec != std::errc() || end != q) return false;
+      out = v;
+    } else {
+      double v = 0;
+      auto [end, ec] = std::from_chars(begin, q, v);
+      if (ec != std::errc() || end != q || !std::isfinite(v)) return false;
+      out = v;
+    }
+    p_ = q;
+    return true;
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+std::optional<json> ParseWithNlohmann(std::string_view text) {
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return std::nullopt;
   return doc;
@@ -120,7 +315,7 @@ void WriteString(std::string_view s, std::string& out) {
         out.push_back(kHex[c & 0xF]);
     }
   }
-  if (non_ascii && !simdjson::validate_utf8(s.data(), s.size())) {
+  if (non_ascii && !IsUtf8(s)) {
     out.resize(start);  // invalid UTF-8: nlohmann's replacement rules decide
     AppendWithNlohmann(json(std::string(s)), out);
     return;
@@ -139,22 +334,10 @@ void WriteInteger(Int v, std::string& out) {
 
 }  // namespace
 
-std::optional<json> ParseJsonText(const std::string& text) {
-  if (!HasEscapedSurrogate(text)) {
-    simdjson::dom::element root;
-    simdjson::error_code error;
-    if (text.size() <= kReusedParserLimit) {
-      thread_local simdjson::dom::parser parser;
-      error = parser.parse(text).get(root);
-      if (!error) return ToJson(root);
-    } else {
-      simdjson::dom::parser parser;
-      error = parser.parse(text).get(root);
-      if (!error) return ToJson(root);
-    }
-  }
-  // Refused by simdjson (malformed, or a form it reads differently: a byte order mark,
-  // integers beyond 64 bits, very deep nesting): nlohmann decides.
+std::optional<json> ParseJsonText(std::string_view text) {
+  json doc;
+  if (FastReader(text).Document(doc)) return doc;
+  // Not in the fast reader's subset (or not JSON at all): nlohmann decides.
   return ParseWithNlohmann(text);
 }
 

@@ -19,6 +19,10 @@ std::optional<std::string> Base64Decode(std::string_view text);
 // U+10FFFF). Thread-safe.
 bool IsUtf8(std::string_view text);
 
+// The length (1-4) of the well-formed UTF-8 sequence `text` starts with; 0 if it starts with
+// none (or is empty).
+size_t Utf8SequenceLength(std::string_view text);
+
 // Two lower-case hex digits per byte. Thread-safe.
 std::string HexEncode(std::string_view bytes);
 

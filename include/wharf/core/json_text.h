@@ -1,19 +1,20 @@
 // JSON text in and out of nlohmann::json, for request and response bodies. The same documents
-// as nlohmann's own parse() and dump(), several times faster: parsing is done by simdjson,
-// writing copies runs of plain characters at once.
+// as nlohmann's own parse() and dump(), several times faster: both copy runs of plain
+// characters at once instead of going character by character.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace wharf {
 
 // Parses `text` (RFC 8259, UTF-8). Returns nullopt when it is not one valid JSON value.
 // Accepts exactly what nlohmann::json::parse accepts and builds the same value: duplicate
 // keys keep the last, non-negative integers are unsigned, integers too big for 64 bits are
-// doubles. Thread-safe (one reusable parser per thread for bodies up to 64 KiB).
-std::optional<nlohmann::json> ParseJsonText(const std::string& text);
+// doubles. Thread-safe.
+std::optional<nlohmann::json> ParseJsonText(std::string_view text);
 
 // Appends `value` as compact JSON to `out`: the text dump(-1, ' ', false, replace) gives
 // (non-ASCII UTF-8 as is, invalid UTF-8 as U+FFFD), except that binary values are written as

@@ -72,6 +72,13 @@ TEST(EncodingTest, IsUtf8) {
   EXPECT_FALSE(IsUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
   EXPECT_FALSE(IsUtf8("\x80"));              // lone continuation byte
   EXPECT_FALSE(IsUtf8("ok\xFF"));
+  EXPECT_FALSE(IsUtf8(std::string(20, 'a') + "\xC3" + std::string(20, 'b')));
+  EXPECT_EQ(Utf8SequenceLength("a"), 1u);
+  EXPECT_EQ(Utf8SequenceLength("\xC3\xA9x"), 2u);
+  EXPECT_EQ(Utf8SequenceLength("\xE2\x82\xAC"), 3u);
+  EXPECT_EQ(Utf8SequenceLength("\xF0\x9F\x98\x80"), 4u);
+  EXPECT_EQ(Utf8SequenceLength("\xF0\x9F\x98"), 0u);
+  EXPECT_EQ(Utf8SequenceLength(""), 0u);
 }
 
 }  // namespace

@@ -51,6 +51,23 @@ TEST(JsonTextTest, ParsesAsNlohmannDoes) {
       "nul",
       "{",
       "",
+      R"([-0.0,1E5,0.1e-2,2e+3,-9223372036854775808,-9223372036854775809,1e400,-1e-400])",
+      R"(["\u00e9\u4E2D\u0041\/"])",
+      R"(["\x"])",
+      R"(["\u12"])",
+      R"(["\u12G4"])",
+      "[\"a\tb\"]",
+      R"([-])",
+      R"([1e])",
+      R"([1,])",
+      R"([,1])",
+      R"({"a" 1})",
+      R"({1:2})",
+      R"([tru])",
+      R"([nulll])",
+      R"([true false])",
+      "[\"\xF0\x9F\x98\"]",
+      "[\"\xED\xA0\x80\"]",
       R"({"a":01})",
       R"({"a":1.})",
       R"({"a":.5})",
@@ -66,12 +83,11 @@ TEST(JsonTextTest, DeepNestingFallsBackAndStillParses) {
   ExpectParsesLikeNlohmann(deep);
 }
 
-TEST(JsonTextTest, LargeBodyUsesItsOwnParser) {
+TEST(JsonTextTest, LargeBody) {
   std::string text = R"({"Body":")" + std::string(200 * 1024, 'x') + R"("})";
   std::optional<json> got = ParseJsonText(text);
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ((*got)["Body"].get_ref<const std::string&>().size(), 200u * 1024);
-  ExpectParsesLikeNlohmann(R"({"after":"small"})");  // the reused parser still works
 }
 
 TEST(JsonTextTest, WritesAsNlohmannDumps) {
