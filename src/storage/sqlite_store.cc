@@ -7,6 +7,11 @@
 // before any `done` runs, so it survives kill -9 of the process; only an OS crash or power loss
 // can lose the last commits (never corrupting the database), since the WAL is fsynced at
 // checkpoints rather than at every commit.
+//
+// Checkpoints (copying the WAL into the database file, with its fsyncs) run on a thread of
+// their own with its own connection, started by the commit after which the WAL holds
+// kCheckpointPages or more, so commits (and the requests waiting for them) do not pay for
+// them; past kWriterCheckpointPages the writer finishes one itself so the WAL can start over.
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -61,6 +66,14 @@ struct CachedStatement {
   StmtPtr stmt;
 };
 
+// A PASSIVE checkpoint is started once the WAL holds this many pages (SQLite's own default for
+// its automatic checkpoints).
+constexpr int kCheckpointPages = 1000;
+// Under a steady stream of commits a checkpoint beside them rarely covers the whole WAL, and only
+// a whole one lets the WAL start over. Past this many pages the writer itself checkpoints right
+// after its commit (copying what the checkpointer has not yet), which bounds the WAL.
+constexpr int kWriterCheckpointPages = 8 * kCheckpointPages;
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, DbPtr writer_db)
@@ -76,6 +89,13 @@ class SqliteStore final : public Store {
         return AwsError::ServiceUnavailable("cannot use " + path_ + ": " + error);
       }
     }
+    Result<DbPtr> checkpoint_db = sqlite::Open(path_, /*create=*/false);
+    if (!checkpoint_db.ok()) return std::move(checkpoint_db).error();
+    checkpoint_db_ = std::move(*checkpoint_db);
+    // A connection checkpoints only a WAL it has opened: one read opens it.
+    sqlite::Exec(checkpoint_db_.get(), "SELECT count(*) FROM sqlite_schema", &error);
+    sqlite3_wal_hook(db_.get(), &SqliteStore::OnWalCommit, this);  // replaces auto-checkpoints
+    checkpointer_ = std::thread([this] { CheckpointLoop(); });
     writer_ = std::thread([this] { WriterLoop(); });
     return OkStatus();
   }
@@ -130,6 +150,12 @@ class SqliteStore final : public Store {
     }
     std::lock_guard lock(close_mu_);
     if (writer_.joinable()) writer_.join();  // the writer drains the queue before it exits
+    {
+      std::lock_guard checkpoint_lock(checkpoint_mu_);
+      checkpoint_stop_ = true;
+      checkpoint_cv_.notify_one();
+    }
+    if (checkpointer_.joinable()) checkpointer_.join();
   }
 
   bool IsPersistent() const override { return true; }
@@ -144,6 +170,10 @@ class SqliteStore final : public Store {
     if (writer_idle_) work_cv_.notify_one();
   }
   void WriterLoop();
+  // SQLite's WAL hook on the writer connection, after every commit: wakes the checkpointer
+  // when the WAL has grown past kCheckpointPages.
+  static int OnWalCommit(void* self, sqlite3* db, const char* schema, int pages);
+  void CheckpointLoop();
   void CommitGroup(std::vector<PendingWrite>& group);
   // Runs one statement on the writer connection. Returns the SQLite result code.
   int Execute(const SqlStatement& statement, std::string* error);
@@ -189,6 +219,14 @@ class SqliteStore final : public Store {
   std::mutex close_mu_;
   std::thread writer_;
 
+  // The checkpointer thread and its connection.
+  DbPtr checkpoint_db_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;
+  bool checkpoint_stop_ = false;
+  std::thread checkpointer_;
+
   std::mutex readers_mu_;
   std::vector<DbPtr> readers_;
 };
@@ -205,6 +243,33 @@ void SqliteStore::CommitQueuedLocked(std::unique_lock<std::mutex>& lock) {
   lock.lock();
   completed_ += n;
   drained_cv_.notify_all();
+}
+
+int SqliteStore::OnWalCommit(void* self, sqlite3* db, const char*, int pages) {
+  if (pages >= kWriterCheckpointPages) {
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (pages >= kCheckpointPages) {
+    auto* store = static_cast<SqliteStore*>(self);
+    std::lock_guard lock(store->checkpoint_mu_);
+    store->checkpoint_wanted_ = true;
+    store->checkpoint_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteStore::CheckpointLoop() {
+  std::unique_lock lock(checkpoint_mu_);
+  for (;;) {
+    checkpoint_cv_.wait(lock, [&] { return checkpoint_wanted_ || checkpoint_stop_; });
+    if (checkpoint_stop_) return;
+    checkpoint_wanted_ = false;
+    lock.unlock();
+    // PASSIVE: copies what no reader still needs, never blocks the writer. A failure (disk
+    // full, I/O error) leaves the WAL as it is; the next commit past the mark tries again.
+    sqlite3_wal_checkpoint_v2(checkpoint_db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                              nullptr);
+    lock.lock();
+  }
 }
 
 void SqliteStore::WriterLoop() {

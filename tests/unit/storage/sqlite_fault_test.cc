@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fault_vfs.h"
@@ -160,7 +162,11 @@ TEST(SqliteCheckpointFaultTest, FailedCheckpointsKeepEveryCommit) {
       ASSERT_TRUE(s.ok()) << s.error().message;
       expected.append(name).append(",");
     }
-    EXPECT_GT(testing::FailedCalls(), failed_before);  // a checkpoint was tried and failed
+    // A checkpoint (on the store's checkpointer thread) was tried and failed.
+    for (int i = 0; i < 500 && testing::FailedCalls() <= failed_before; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_GT(testing::FailedCalls(), failed_before);
     EXPECT_EQ(Names(**store), expected);
   }
   auto reopened = OpenSqliteStore(dir);
