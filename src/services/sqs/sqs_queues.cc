@@ -146,9 +146,10 @@ Result<SqsCore::QueuePtr> SqsCore::CreateQueueLocked(const std::string& account,
     if (attributes.is_object()) {
       for (const auto& [n, v] : attributes.items()) {
         (void)v;
+        const auto& attr = n;  // clang < 16 cannot capture a structured binding
         const bool same = n == "FifoQueue" ? q.fifo == fifo : [&] {
-          auto a = attrs.find(n);
-          auto b = q.attributes.find(n);
+          auto a = attrs.find(attr);
+          auto b = q.attributes.find(attr);
           return (a == attrs.end()) == (b == q.attributes.end()) &&
                  (a == attrs.end() || a->second == b->second);
         }();
