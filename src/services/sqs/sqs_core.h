@@ -159,8 +159,7 @@ class SqsCore {
   int64_t NowMs() const { return env_.scheduler.clock().NowMs(); }
 
   // sqs_queues.cc
-  static std::string Key(const std::string& region, const std::string& account,
-                         const std::string& name);
+  static std::string Key(std::string_view region, std::string_view account, std::string_view name);
   std::string QueueUrl(const RequestContext& ctx, const Queue& q) const;
   // The queue named by input's QueueUrl, if ctx's account may call `action` on it.
   Result<QueuePtr> ResolveLocked(const RequestContext& ctx, const json& input,
@@ -195,8 +194,9 @@ class SqsCore {
   // sqs_send.cc
   OpResult SendMessage(const RequestContext& ctx, json& in, Deferred& d);
   OpResult SendMessageBatch(const RequestContext& ctx, json& in, Deferred& d);
-  // Validates and enqueues one message (shape of SendMessageRequest / batch entry).
-  Result<json> SendOneLocked(const RequestContext& ctx, Queue& q, const json& entry, Sql& writes,
+  // Validates and enqueues one message (shape of SendMessageRequest / batch entry). On success
+  // the entry's MessageBody has been moved into the stored message.
+  Result<json> SendOneLocked(const RequestContext& ctx, Queue& q, json& entry, Sql& writes,
                              Deferred& d);
   // Puts `m` (seq unset) into `q`, scheduling its delay; returns the stored message.
   Message& EnqueueLocked(Queue& q, Message m, int delay_seconds, Deferred& d);

@@ -25,9 +25,11 @@ std::vector<std::string> Split(const std::string& s, char sep) {
 
 }  // namespace
 
-std::string SqsCore::Key(const std::string& region, const std::string& account,
-                         const std::string& name) {
-  return region + '\x1f' + account + '\x1f' + name;
+std::string SqsCore::Key(std::string_view region, std::string_view account, std::string_view name) {
+  std::string key;
+  key.reserve(region.size() + account.size() + name.size() + 2);
+  key.append(region).append(1, '\x1f').append(account).append(1, '\x1f').append(name);
+  return key;
 }
 
 std::string SqsCore::QueueUrl(const RequestContext& ctx, const Queue& q) const {
@@ -38,12 +40,18 @@ std::string SqsCore::QueueUrl(const RequestContext& ctx, const Queue& q) const {
 
 Result<SqsCore::QueuePtr> SqsCore::ResolveLocked(const RequestContext& ctx, const json& input,
                                                  std::string_view action) {
-  std::string url = input.value("QueueUrl", "");
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  auto parts = Split(url, '/');
-  std::string name = parts.back();
-  std::string account = parts.size() >= 2 ? parts[parts.size() - 2] : ctx.account;
-  if (account.empty() || account.find(':') != std::string::npos) account = ctx.account;
+  // The last path segment is the name, the one before it the account (any scheme and host).
+  std::string_view url = StringMemberOf(input, "QueueUrl");
+  while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  const size_t slash = url.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? url : url.substr(slash + 1);
+  std::string_view account = ctx.account;
+  if (slash != std::string_view::npos) {
+    const std::string_view before = url.substr(0, slash);
+    const size_t previous = before.rfind('/');
+    account = previous == std::string_view::npos ? before : before.substr(previous + 1);
+  }
+  if (account.empty() || account.find(':') != std::string_view::npos) account = ctx.account;
   auto it = queues_.find(Key(ctx.region, account, name));
   if (it == queues_.end()) return QueueDoesNotExist();
   WHARF_RETURN_IF_ERROR(AuthorizeLocked(Caller{ctx.account, {}, {}}, *it->second, action));

@@ -138,9 +138,9 @@ Message& SqsCore::EnqueueLocked(Queue& q, Message m, int delay_seconds, Deferred
   return msg;
 }
 
-Result<json> SqsCore::SendOneLocked(const RequestContext& ctx, Queue& q, const json& entry,
-                                    Sql& writes, Deferred& d) {
-  const std::string body = entry.value("MessageBody", "");
+Result<json> SqsCore::SendOneLocked(const RequestContext& ctx, Queue& q, json& entry, Sql& writes,
+                                    Deferred& d) {
+  const std::string& body = StringMemberOf(entry, "MessageBody");
   if (body.empty()) return MissingParameter("MessageBody");
   if (!ValidMessageCharacters(body)) {
     return Error("InvalidMessageContents",
@@ -161,10 +161,10 @@ Result<json> SqsCore::SendOneLocked(const RequestContext& ctx, Queue& q, const j
     if (!q.fifo) delay = static_cast<int>(v);
   }
   size_t size = body.size();
-  auto attrs = CheckMessageAttributes(entry.value("MessageAttributes", json::object()), size);
+  auto attrs = CheckMessageAttributes(MemberOf(entry, "MessageAttributes"), size);
   if (!attrs.ok()) return std::move(attrs).error();
   std::string trace;
-  const json system = entry.value("MessageSystemAttributes", json::object());
+  const json& system = MemberOf(entry, "MessageSystemAttributes");
   for (const auto& [name, v] : system.items()) {
     if (name != "AWSTraceHeader" || v.value("DataType", "") != "String") {
       return InvalidParameterValue("Message system attribute name '" + name + "' is invalid.");
@@ -203,7 +203,7 @@ Result<json> SqsCore::SendOneLocked(const RequestContext& ctx, Queue& q, const j
     }
   }
   m.id = NewUuid();
-  m.body = body;
+  m.body = std::move(entry["MessageBody"].get_ref<std::string&>());  // `body` is not used below
   m.attrs = std::move(*attrs);
   m.trace_header = std::move(trace);
   m.sender_id = ctx.account;
@@ -234,12 +234,13 @@ SqsCore::OpResult SqsCore::SendMessageBatch(const RequestContext& ctx, json& in,
   auto r = ResolveLocked(ctx, in, "SendMessage");
   if (!r.ok()) return std::move(r).error();
   Queue& q = **r;
-  const json entries = in.value("Entries", json::array());
+  json no_entries = json::array();
+  json& entries = in.contains("Entries") ? in["Entries"] : no_entries;
   WHARF_RETURN_IF_ERROR(CheckBatchEntries(entries, "SendMessageBatchRequestEntry"));
   size_t total = 0;
   for (const auto& e : entries) {
-    total += e.value("MessageBody", "").size();
-    const json attrs = e.value("MessageAttributes", json::object());
+    total += StringMemberOf(e, "MessageBody").size();
+    const json& attrs = MemberOf(e, "MessageAttributes");
     for (const auto& [name, v] : attrs.items()) {
       total += name.size() + v.value("DataType", "").size() + v.value("StringValue", "").size();
       if (v.contains("BinaryValue") && v["BinaryValue"].is_binary()) {
@@ -264,7 +265,7 @@ SqsCore::OpResult SqsCore::SendMessageBatch(const RequestContext& ctx, json& in,
   }
   Outcome o;
   o.output = {{"Successful", json::array()}, {"Failed", json::array()}};
-  for (const auto& e : entries) {
+  for (auto& e : entries) {
     auto res = SendOneLocked(ctx, q, e, o.writes, d);
     if (res.ok()) {
       json ok = std::move(*res);

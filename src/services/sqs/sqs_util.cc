@@ -45,6 +45,19 @@ std::string MessageAttributesMd5(const nlohmann::json& attributes) {
   return Md5Hex(buf);
 }
 
+const nlohmann::json& MemberOf(const nlohmann::json& object, std::string_view key) {
+  static const nlohmann::json kNull;
+  if (!object.is_object()) return kNull;
+  auto it = object.find(key);
+  return it == object.end() ? kNull : *it;
+}
+
+const std::string& StringMemberOf(const nlohmann::json& object, std::string_view key) {
+  static const std::string kEmpty;
+  const nlohmann::json& v = MemberOf(object, key);
+  return v.is_string() ? v.get_ref<const std::string&>() : kEmpty;
+}
+
 bool ValidMessageCharacters(std::string_view body) {
   constexpr uint64_t kHighBits = 0x8080808080808080ull;
   constexpr uint64_t kSpaces = 0x2020202020202020ull;

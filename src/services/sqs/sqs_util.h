@@ -19,6 +19,12 @@ namespace wharf::sqs {
 // names in ascending byte order, binary values as json binary. Empty string for an empty map.
 std::string MessageAttributesMd5(const nlohmann::json& attributes);
 
+// Member `key` of `object` without copying it; a null json when `object` is not an object or
+// has no such member.
+const nlohmann::json& MemberOf(const nlohmann::json& object, std::string_view key);
+// Member `key` of `object` when it is a string, else an empty string. No copy.
+const std::string& StringMemberOf(const nlohmann::json& object, std::string_view key);
+
 // True when `body` (UTF-8) holds only #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF.
 bool ValidMessageCharacters(std::string_view body);
 
