@@ -46,6 +46,26 @@ class Exchange {
   std::atomic<bool> done_{false};
 };
 
+// "true" or "1", in any case.
+bool IsTrueFlag(std::string_view text) { return AsciiLower(text) == "true" || text == "1"; }
+
+// Turns a decoded ReceiveMessage sent to /_aws/sqs/messages into the SQS engine's
+// ListMessages, which lists the queue's messages without receiving them; the reply keeps
+// ReceiveMessage's shape. ShowInvisible / ShowDelayed come from the query string or the form.
+Status AsSqsMessageListing(const HttpRequest& request, DecodedCall& call) {
+  if (call.operation != "ReceiveMessage") {
+    return AwsError::Client("InvalidRequest", "This endpoint only accepts ReceiveMessage calls");
+  }
+  call.operation = "ListMessages";
+  for (const char* flag : {"ShowInvisible", "ShowDelayed"}) {
+    std::string value;
+    bool found = FindRawParam(request.query, flag, &value) ||
+                 (IsFormRequest(request) && FindRawParam(request.body, flag, &value));
+    call.input[flag] = found && IsTrueFlag(value);
+  }
+  return OkStatus();
+}
+
 HttpResponse InternalError(Protocol protocol, std::string_view service, const RequestContext& ctx,
                            std::string_view what) {
   return EncodeFallbackError(protocol, service,
@@ -126,16 +146,20 @@ void Dispatcher::Handle(HttpRequest request, Respond respond) {
     if (codec == nullptr) {
       return fail(AwsError::Internal("wharf has no service model for " + route.service));
     }
-    if (!route.inject_queue_url.empty()) {
+    if (!route.inject_form.empty()) {
       if (!request.body.empty()) request.body.push_back('&');
-      request.body += "QueueUrl=" + UriEncode(route.inject_queue_url, false);
+      request.body += route.inject_form;
     }
     if ((route.protocol == Protocol::kJson) && request.body.empty()) request.body = "{}";
 
     Result<DecodedCall> call = codec->Decode(request);
     if (!call.ok()) return fail(call.error());
     exchange->operation = call->operation;
-    std::string operation = call->operation;
+    std::string operation = call->operation;  // the one whose output shape the reply has
+    if (route.sqs_messages) {
+      Status listed = AsSqsMessageListing(request, *call);
+      if (!listed.ok()) return fail(listed.error());
+    }
     engine->second->Invoke(
         ctx, call->operation, std::move(call->input),
         [exchange, codec, ctx, operation](Result<nlohmann::json> result) {

@@ -135,6 +135,44 @@ void ScanParams(std::string_view text, QueryHints* hints) {
   hints->has_topic_arn = hints->has_topic_arn || FindRawParam(text, "TopicArn", nullptr);
 }
 
+constexpr std::string_view kSqsMessagesPath = "/_aws/sqs/messages";
+
+// LocalStack's developer endpoint: the message list of a queue named by a QueueUrl parameter
+// (plain GET/POST, or a ReceiveMessage call of an AWS client whose endpoint is this path), or by
+// the path: /_aws/sqs/messages/<region>/<account>/<queue>. Fills `route`; false for other paths.
+bool RouteSqsMessages(const HttpRequest& request, bool has_target, Route& route) {
+  std::string_view path = request.path;
+  if (!StartsWith(path, kSqsMessagesPath)) return false;
+  std::string_view rest = path.substr(kSqsMessagesPath.size());
+  if (!rest.empty() && rest.front() != '/') return false;
+  route.service = "sqs";
+  route.sqs_messages = true;
+  const bool json =
+      has_target ||
+      StartsWith(AsciiLower(FindHeader(request.headers, "content-type")), "application/x-amz-json");
+  route.protocol = json ? Protocol::kJson : Protocol::kQuery;
+  if (json) return true;
+  const bool has_action = FindRawParam(request.query, "Action", nullptr) ||
+                          (IsFormRequest(request) && FindRawParam(request.body, "Action", nullptr));
+  if (!has_action) {
+    route.operation = "ReceiveMessage";
+    route.inject_form = "Action=ReceiveMessage";
+  }
+  if (rest.size() > 1) {  // "/<region>/<account>/<queue>"
+    rest.remove_prefix(1);
+    const size_t a = rest.find('/');
+    const size_t b = a == std::string_view::npos ? a : rest.find('/', a + 1);
+    if (b != std::string_view::npos) {
+      route.region = std::string(rest.substr(0, a));
+      std::string url = "http://";
+      url.append(FindHeader(request.headers, "host")).append("/").append(rest.substr(a + 1));
+      if (!route.inject_form.empty()) route.inject_form += '&';
+      route.inject_form += "QueueUrl=" + UriEncode(url, false);
+    }
+  }
+  return true;
+}
+
 bool IsAdminPath(std::string_view path) {
   return path == "/_wharf" || StartsWith(path, "/_wharf/") || StartsWith(path, "/_localstack/") ||
          StartsWith(path, "/moto-api/");
@@ -220,6 +258,7 @@ Route RouteRequest(const HttpRequest& request, const Config& config) {
   std::string_view target = FindHeader(request.headers, "x-amz-target");
   bool has_target = !target.empty();
   if (has_target) route.operation = std::string(target.substr(target.rfind('.') + 1));
+  if (RouteSqsMessages(request, has_target, route)) return route;
   QueryHints hints;
   if (!has_target) {
     ScanParams(request.query, &hints);
@@ -274,8 +313,9 @@ Route RouteRequest(const HttpRequest& request, const Config& config) {
 
   if (route.service == "sqs" && route.protocol == Protocol::kQuery && !hints.has_queue_url &&
       IsQueuePath(request.path)) {
-    route.inject_queue_url = "http://";
-    route.inject_queue_url.append(FindHeader(request.headers, "host")).append(request.path);
+    std::string url = "http://";
+    url.append(FindHeader(request.headers, "host")).append(request.path);
+    route.inject_form = "QueueUrl=" + UriEncode(url, false);
   }
   if (route.service == "s3") {
     route.s3_bucket = VirtualHostBucket(FindHeader(request.headers, "host"));

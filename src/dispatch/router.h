@@ -35,9 +35,13 @@ struct Route {
   // The operation when the envelope names it (X-Amz-Target suffix, form/query Action); "" for
   // rest protocols, where the codec finds it from method and path.
   std::string operation;
-  // Old Java SQS clients post query requests to /{account}/{queue} without QueueUrl: when set,
-  // the dispatcher adds QueueUrl=<this> to the form before decoding.
-  std::string inject_queue_url;
+  // Form parameters ("k=v&k2=v2", encoded) the dispatcher appends to a query request's form
+  // before decoding: QueueUrl for old Java SQS clients, which post to /{account}/{queue} without
+  // it, and Action/QueueUrl for plain calls of /_aws/sqs/messages.
+  std::string inject_form;
+  // LocalStack's developer endpoint /_aws/sqs/messages[/<region>/<account>/<queue>]: a
+  // ReceiveMessage that lists the queue's messages and changes nothing (see the dispatcher).
+  bool sqs_messages = false;
   std::string s3_bucket;  // the bucket of a virtual-host-style S3 request, else ""
 };
 

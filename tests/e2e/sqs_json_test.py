@@ -7,6 +7,7 @@ virtual clock. Run: python3 sqs_json_test.py --wharf PATH
 """
 
 import json
+import re
 import threading
 
 import harness
@@ -611,6 +612,70 @@ class DeadLetterTest(SqsJsonTestBase):
             lambda: self.sqs.cancel_message_move_task(TaskHandle="foobared"),
             "InvalidParameterValue", 400, "Value for parameter TaskHandle is invalid.",
             "InvalidParameterValueException")
+
+
+class MessageListingTest(SqsJsonTestBase):
+    """LocalStack's developer endpoint /_aws/sqs/messages (wharf-specific: skipped elsewhere)."""
+
+    def setUp(self):
+        super().setUp()
+        self.server.require_admin()
+        self.url = self.make_queue("listing-q")
+        self.attrs = {"a": {"DataType": "String", "StringValue": "v"}}
+        self.first = self.sqs.send_message(QueueUrl=self.url, MessageBody="first",
+                                           MessageAttributes=self.attrs)["MessageId"]
+        self.second = self.sqs.send_message(QueueUrl=self.url, MessageBody="second")["MessageId"]
+        self.delayed = self.sqs.send_message(QueueUrl=self.url, MessageBody="later",
+                                             DelaySeconds=60)["MessageId"]
+        self.lister = harness.boto_client(self.server,
+                                          endpoint=self.server.endpoint + "/_aws/sqs/messages")
+
+    def listed(self, **kw):
+        return self.lister.receive_message(QueueUrl=self.url, **kw).get("Messages", [])
+
+    def test_boto3_lists_without_receiving(self):
+        for _ in range(2):  # listing twice changes nothing
+            messages = self.listed()
+            self.assertEqual([m["MessageId"] for m in messages], [self.first, self.second])
+        first = messages[0]
+        self.assertEqual(first["Body"], "first")
+        self.assertEqual(first["MD5OfBody"], md5_hex("first"))
+        self.assertEqual(first["ReceiptHandle"], "SQS/BACKDOOR/ACCESS")
+        self.assertEqual(first["MessageAttributes"], self.attrs)
+        self.assertEqual(first["MD5OfMessageAttributes"], md5_of_message_attributes(self.attrs))
+        self.assertEqual(first["Attributes"]["ApproximateReceiveCount"], "0")
+        self.assertEqual(first["Attributes"]["SenderId"], ACCOUNT)
+        received = self.receive(self.url, AttributeNames=["ApproximateReceiveCount"])
+        self.assertEqual([m["Attributes"]["ApproximateReceiveCount"] for m in received], ["1", "1"])
+
+    def test_show_invisible_and_delayed(self):
+        [taken] = self.receive(self.url, n=1)
+        self.assertEqual([m["MessageId"] for m in self.listed()], [self.second])
+        reply = self.server.request(
+            "GET", "/_aws/sqs/messages?ShowInvisible=true&ShowDelayed=1&QueueUrl=" + self.url)
+        self.assertEqual(reply.status, 200, reply)
+        text = reply.body.decode()
+        self.assertTrue(text.startswith("<ReceiveMessageResponse"), text)
+        for message_id in (taken["MessageId"], self.second, self.delayed):
+            self.assertIn("<MessageId>%s</MessageId>" % message_id, text)
+        flags = [(m.group(1), m.group(2)) for m in re.finditer(
+            r"<Name>IsDelayed</Name><Value>(\w+)</Value></Attribute><Attribute>"
+            r"<Name>IsVisible</Name><Value>(\w+)</Value>", text)]
+        self.assertEqual(flags, [("false", "false"), ("false", "true"), ("true", "false")])
+
+    def test_path_form_and_errors(self):
+        reply = self.server.request("GET", "/_aws/sqs/messages/%s/%s/listing-q" % (REGION, ACCOUNT))
+        self.assertEqual(reply.status, 200, reply)
+        self.assertEqual(reply.body.decode().count("<Message>"), 2)
+        missing = self.server.request(
+            "GET", "/_aws/sqs/messages?QueueUrl=" + self.url.replace("listing-q", "nope"))
+        self.assertEqual(missing.status, 400)
+        self.assertIn(b"AWS.SimpleQueueService.NonExistentQueue", missing.body)
+        send = self.server.request(
+            "GET", "/_aws/sqs/messages?Action=SendMessage&MessageBody=x&QueueUrl=" + self.url)
+        self.assertEqual(send.status, 400)
+        self.assertIn(b"<Code>InvalidRequest</Code>", send.body)
+        self.assertEqual(len(self.listed()), 2)
 
 
 class AllOperationsTest(SqsJsonTestBase):

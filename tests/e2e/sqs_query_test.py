@@ -241,5 +241,21 @@ class MessageTest(SqsQueryTestBase):
             400, "The request must contain the parameter MessageGroupId.")
 
 
+class MessageListingTest(SqsQueryTestBase):
+    def test_query_client_lists_without_receiving(self):
+        """LocalStack's /_aws/sqs/messages answers a query-protocol ReceiveMessage in XML."""
+        self.server.require_admin()
+        url = self.make_queue("listing-q")
+        sent = self.sqs.send_message(QueueUrl=url, MessageBody="kept")["MessageId"]
+        lister = harness.boto_client(self.server,
+                                     endpoint=self.server.endpoint + "/_aws/sqs/messages")
+        for _ in range(2):
+            [listed] = lister.receive_message(QueueUrl=url)["Messages"]
+            self.assertEqual(listed["MessageId"], sent)
+            self.assertEqual(listed["ReceiptHandle"], "SQS/BACKDOOR/ACCESS")
+        [received] = self.receive(url, AttributeNames=["ApproximateReceiveCount"])
+        self.assertEqual(received["Attributes"]["ApproximateReceiveCount"], "1")
+
+
 if __name__ == "__main__":
     harness.main()

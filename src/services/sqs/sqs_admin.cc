@@ -1,8 +1,39 @@
-// Reset, Summary, init files and the /_wharf/sqs admin routes.
+// Reset, Summary, init files, the /_wharf/sqs admin routes and the message listing of
+// /_aws/sqs/messages.
 #include "services/sqs/sqs_core.h"
 #include "services/sqs/sqs_errors.h"
 
 namespace wharf::sqs {
+
+SqsCore::OpResult SqsCore::ListMessages(const RequestContext& ctx, json& in, Deferred&) {
+  auto r = ResolveLocked(ctx, in, "ReceiveMessage");
+  if (!r.ok()) return std::move(r).error();
+  const Queue& q = **r;
+  const bool show_invisible = in.value("ShowInvisible", false);
+  const bool show_delayed = in.value("ShowDelayed", false);
+  ReceiveParams everything;
+  everything.all_system = true;
+  everything.all_attributes = true;
+  json messages = json::array();
+  for (const auto& [seq, m] : q.messages) {
+    const bool delayed = m.state == MsgState::kDelayed;
+    bool visible = m.state == MsgState::kVisible;
+    if (visible && q.fifo) {
+      auto group = q.groups.find(m.group_id);
+      visible = group == q.groups.end() || group->second.inflight == 0;
+    }
+    if (delayed ? !show_delayed : !visible && !show_invisible) continue;
+    json message = RenderLocked(q, m, everything);
+    message["ReceiptHandle"] = "SQS/BACKDOOR/ACCESS";
+    if (show_invisible) message["Attributes"]["IsVisible"] = visible ? "true" : "false";
+    if (show_delayed) message["Attributes"]["IsDelayed"] = delayed ? "true" : "false";
+    messages.push_back(std::move(message));
+  }
+  Outcome o;
+  o.output = json::object();
+  if (!messages.empty()) o.output["Messages"] = std::move(messages);
+  return o;
+}
 
 void SqsCore::Reset(std::function<void(Status)> done) {
   std::vector<std::shared_ptr<Waiter>> waiters;

@@ -203,6 +203,11 @@ class SqsCore {
 
   // sqs_receive.cc
   OpResult ReceiveMessage(const RequestContext& ctx, json& in, Deferred& d);
+  // sqs_admin.cc: LocalStack's /_aws/sqs/messages (the dispatcher turns a ReceiveMessage sent
+  // there into this operation, which no client can name): the queue's visible messages, plus
+  // the in-flight or group-held ones with ShowInvisible and the delayed ones with ShowDelayed,
+  // in ReceiveMessage's shape with every attribute, changing nothing.
+  OpResult ListMessages(const RequestContext& ctx, json& in, Deferred& d);
   OpResult DeleteMessage(const RequestContext& ctx, json& in, Deferred& d);
   OpResult DeleteMessageBatch(const RequestContext& ctx, json& in, Deferred& d);
   OpResult ChangeMessageVisibility(const RequestContext& ctx, json& in, Deferred& d);

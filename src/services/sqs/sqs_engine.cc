@@ -61,6 +61,7 @@ void SqsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
       {"SendMessage", &SqsCore::SendMessage},
       {"SendMessageBatch", &SqsCore::SendMessageBatch},
       {"ReceiveMessage", &SqsCore::ReceiveMessage},
+      {"ListMessages", &SqsCore::ListMessages},
       {"DeleteMessage", &SqsCore::DeleteMessage},
       {"DeleteMessageBatch", &SqsCore::DeleteMessageBatch},
       {"ChangeMessageVisibility", &SqsCore::ChangeMessageVisibility},

@@ -180,13 +180,13 @@ TEST_F(RouterTest, Rule5OldJavaQueuePathInjectsQueueUrl) {
   Route route = R(Make("POST", "/123456789012/my-queue", "", {{"content-type", kForm}},
                        "Action=SendMessage&MessageBody=hi&Version=2012-11-05"));
   EXPECT_EQ(route.service, "sqs");
-  EXPECT_EQ(route.inject_queue_url, "http://localhost:4566/123456789012/my-queue");
+  EXPECT_EQ(route.inject_form, "QueueUrl=http%3A%2F%2Flocalhost%3A4566%2F123456789012%2Fmy-queue");
   Route with_url = R(Make("POST", "/123456789012/my-queue", "", {{"content-type", kForm}},
                           "Action=SendMessage&QueueUrl=u&Version=2012-11-05"));
-  EXPECT_TRUE(with_url.inject_queue_url.empty());
+  EXPECT_TRUE(with_url.inject_form.empty());
   Route not_queue = R(Make("POST", "/12345678901/q", "", {{"content-type", kForm}},
                            "Action=SendMessage&Version=2012-11-05"));
-  EXPECT_TRUE(not_queue.inject_queue_url.empty());
+  EXPECT_TRUE(not_queue.inject_form.empty());
 }
 
 TEST_F(RouterTest, Rule6VirtualHostBucket) {
