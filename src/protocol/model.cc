@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "protocol/embedded_models.h"
+#include "protocol/shape_facts.h"
 
 namespace wharf {
 namespace {
@@ -47,6 +48,13 @@ ServiceModel::ServiceModel(nlohmann::json document) : doc_(std::move(document)) 
   auto it = meta.find("endpointPrefix");
   if (it != meta.end() && it->is_string()) name_ = it->get<std::string>();
   IndexReferences();
+  facts_ = std::make_unique<const ShapeFactsTable>(*this);
+}
+
+ServiceModel::~ServiceModel() = default;
+
+const ShapeFacts* ServiceModel::Facts(const nlohmann::json& shape) const {
+  return facts_->Find(shape);
 }
 
 void ServiceModel::IndexReferences() {

@@ -9,6 +9,7 @@
 #include <regex>
 #include <vector>
 
+#include "protocol/shape_facts.h"
 #include "protocol/shapes.h"
 #include "wharf/core/encoding.h"
 
@@ -98,14 +99,30 @@ std::string JoinEnum(const nlohmann::json& values) {
   return out + "]";
 }
 
-bool TypeMatches(std::string_view type, const nlohmann::json& v) {
-  if (type == "structure" || type == "map") return v.is_object();
-  if (type == "list") return v.is_array();
-  if (type == "string") return v.is_string();
-  if (type == "integer" || type == "long") return v.is_number_integer();
-  if (type == "float" || type == "double" || type == "timestamp") return v.is_number();
-  if (type == "boolean") return v.is_boolean();
-  if (type == "blob") return v.is_binary() || v.is_string();
+bool TypeMatches(ShapeFacts::Kind kind, const nlohmann::json& v) {
+  using Kind = ShapeFacts::Kind;
+  switch (kind) {
+    case Kind::kStructure:
+    case Kind::kMap:
+      return v.is_object();
+    case Kind::kList:
+      return v.is_array();
+    case Kind::kString:
+      return v.is_string();
+    case Kind::kInteger:
+    case Kind::kLong:
+      return v.is_number_integer();
+    case Kind::kFloat:
+    case Kind::kDouble:
+    case Kind::kTimestamp:
+      return v.is_number();
+    case Kind::kBoolean:
+      return v.is_boolean();
+    case Kind::kBlob:
+      return v.is_binary() || v.is_string();
+    case Kind::kOther:
+      break;
+  }
   return true;  // document types and anything newer
 }
 
@@ -117,40 +134,35 @@ class Validator {
   std::vector<Problem>& problems() { return problems_; }
   bool type_error() const { return type_error_; }
 
-  void Structure(const nlohmann::json& shape, const nlohmann::json& value, const PathStep* path,
+  void Structure(const ShapeFacts& shape, const nlohmann::json& value, const PathStep* path,
                  int depth) {
     if (depth > kMaxDepth) return;
-    auto members = shape.find("members");
-    auto required = shape.find("required");
-    if (required != shape.end() && required->is_array()) {
-      for (const auto& r : *required) {
-        if (!r.is_string()) continue;
-        const std::string& name = r.get_ref<const std::string&>();
-        auto it = value.find(name);
-        bool empty_sqs = flavour_.style == ValidationStyle::kSqs && it != value.end() &&
-                         it->is_string() && it->get_ref<const std::string&>().empty();
-        if (it == value.end() || it->is_null() || empty_sqs) {
-          const nlohmann::json* ref = nullptr;
-          if (members != shape.end() && members->contains(name)) ref = &(*members)[name];
-          Problem p;
-          p.missing = true;
-          PathStep step{path, PathStep::kMember, name, ref, 0};
-          p.path = Render(&step);
-          p.member = name;
-          p.value = "null";
-          p.constraint = "Member must not be null";
-          problems_.push_back(std::move(p));
+    for (std::string_view name : shape.required) {
+      auto it = value.find(name);
+      bool empty_sqs = flavour_.style == ValidationStyle::kSqs && it != value.end() &&
+                       it->is_string() && it->get_ref<const std::string&>().empty();
+      if (it == value.end() || it->is_null() || empty_sqs) {
+        const nlohmann::json* ref = nullptr;
+        for (const auto& m : shape.members) {
+          if (m.name == name) ref = m.ref;
         }
+        Problem p;
+        p.missing = true;
+        PathStep step{path, PathStep::kMember, name, ref, 0};
+        p.path = Render(&step);
+        p.member = std::string(name);
+        p.value = "null";
+        p.constraint = "Member must not be null";
+        problems_.push_back(std::move(p));
       }
     }
-    if (members == shape.end() || !members->is_object()) return;
-    for (const auto& [name, ref] : members->items()) {
-      auto it = value.find(name);
+    for (const auto& m : shape.members) {
+      auto it = value.find(m.name);
       if (it == value.end() || it->is_null()) continue;
-      const nlohmann::json* member_shape = ResolveRef(model_, ref);
+      const ShapeFacts* member_shape = m.shape == nullptr ? nullptr : model_.Facts(*m.shape);
       if (member_shape == nullptr) continue;
-      PathStep step{path, PathStep::kMember, name, &ref, 0};
-      Value(*member_shape, *it, &step, name, depth + 1);
+      PathStep step{path, PathStep::kMember, m.name, m.ref, 0};
+      Value(*member_shape, *it, &step, m.name, depth + 1);
     }
   }
 
@@ -170,11 +182,11 @@ class Validator {
     return LowerFirst(step->name);
   }
 
-  void Add(const PathStep* path, const std::string& member, const nlohmann::json& v,
+  void Add(const PathStep* path, std::string_view member, const nlohmann::json& v,
            std::string constraint, std::string reason) {
     Problem p;
     p.path = Render(path);
-    p.member = member;
+    p.member = std::string(member);
     p.raw = Plain(v);
     p.value = "'" + p.raw + "'";
     p.constraint = std::move(constraint);
@@ -184,71 +196,64 @@ class Validator {
 
   // Checks the constraints of a scalar or the length of a collection. Returns the problems found
   // as constraint texts.
-  std::vector<std::string> Constraints(const nlohmann::json& shape, std::string_view type,
-                                       const nlohmann::json& v) const {
+  std::vector<std::string> Constraints(const ShapeFacts& shape, const nlohmann::json& v) const {
     std::vector<std::string> out;
     if (!flavour_.check_constraints) return out;
-    auto min = shape.find("min");
-    auto max = shape.find("max");
-    bool sized = type == "string" || type == "blob" || type == "list" || type == "map";
-    if (sized) {
+    const nlohmann::json* min = shape.min;
+    const nlohmann::json* max = shape.max;
+    if (shape.sized()) {
       std::size_t len = v.is_string()   ? Utf16Length(v.get_ref<const std::string&>())
                         : v.is_binary() ? v.get_binary().size()
                                         : v.size();
-      if (min != shape.end() && min->is_number() && static_cast<double>(len) < min->get<double>()) {
+      if (min != nullptr && static_cast<double>(len) < min->get<double>()) {
         out.push_back("Member must have length greater than or equal to " + min->dump());
       }
-      if (max != shape.end() && max->is_number() && static_cast<double>(len) > max->get<double>()) {
+      if (max != nullptr && static_cast<double>(len) > max->get<double>()) {
         out.push_back("Member must have length less than or equal to " + max->dump());
       }
     } else if (v.is_number()) {
       double d = v.get<double>();
-      if (min != shape.end() && min->is_number() && d < min->get<double>()) {
+      if (min != nullptr && d < min->get<double>()) {
         out.push_back("Member must have value greater than or equal to " + min->dump());
       }
-      if (max != shape.end() && max->is_number() && d > max->get<double>()) {
+      if (max != nullptr && d > max->get<double>()) {
         out.push_back("Member must have value less than or equal to " + max->dump());
       }
     }
     if (v.is_string()) {
       const std::string& s = v.get_ref<const std::string&>();
-      auto pattern = shape.find("pattern");
-      if (pattern != shape.end() && pattern->is_string() && s.size() <= kMaxPatternInput) {
-        const std::regex* re = Pattern(pattern->get<std::string>());
+      if (shape.pattern != nullptr && s.size() <= kMaxPatternInput) {
+        const std::regex* re = Pattern(*shape.pattern);
         if (re != nullptr && !std::regex_match(s, *re)) {
-          out.push_back("Member must satisfy regular expression pattern: " +
-                        pattern->get<std::string>());
+          out.push_back("Member must satisfy regular expression pattern: " + *shape.pattern);
         }
       }
-      auto values = shape.find("enum");
-      if (values != shape.end() && values->is_array()) {
+      if (shape.values != nullptr) {
         bool found = false;
-        for (const auto& e : *values) found = found || (e.is_string() && e == v);
-        if (!found) out.push_back("Member must satisfy enum value set: " + JoinEnum(*values));
+        for (const auto& e : *shape.values) found = found || (e.is_string() && e == v);
+        if (!found) out.push_back("Member must satisfy enum value set: " + JoinEnum(*shape.values));
       }
     }
     return out;
   }
 
-  void Value(const nlohmann::json& shape, const nlohmann::json& v, const PathStep* path,
-             const std::string& member, int depth) {
+  void Value(const ShapeFacts& shape, const nlohmann::json& v, const PathStep* path,
+             std::string_view member, int depth) {
     if (depth > kMaxDepth) return;
-    std::string_view type = ShapeType(shape);
-    if (!TypeMatches(type, v)) {
+    if (!TypeMatches(shape.kind, v)) {
       type_error_ = true;
-      Add(path, member, v, "Member must be of type " + std::string(type),
-          "Must be of type " + std::string(type));
+      Add(path, member, v, "Member must be of type " + std::string(shape.type),
+          "Must be of type " + std::string(shape.type));
       return;
     }
-    for (auto& c : Constraints(shape, type, v)) Add(path, member, v, c, c);
-    if (type == "structure") {
+    for (auto& c : Constraints(shape, v)) Add(path, member, v, c, c);
+    if (shape.kind == ShapeFacts::Kind::kStructure) {
       Structure(shape, v, path, depth);
-    } else if (type == "list") {
+    } else if (shape.kind == ShapeFacts::Kind::kList) {
       List(shape, v, path, member, depth);
-    } else if (type == "map") {
-      auto value_ref = shape.find("value");
-      const nlohmann::json* value_shape =
-          value_ref == shape.end() ? nullptr : ResolveRef(model_, *value_ref);
+    } else if (shape.kind == ShapeFacts::Kind::kMap) {
+      const ShapeFacts* value_shape =
+          shape.element == nullptr ? nullptr : model_.Facts(*shape.element);
       if (value_shape == nullptr) return;
       for (const auto& [k, e] : v.items()) {
         if (e.is_null()) continue;
@@ -258,15 +263,11 @@ class Validator {
     }
   }
 
-  void List(const nlohmann::json& shape, const nlohmann::json& v, const PathStep* path,
-            const std::string& member, int depth) {
-    auto member_ref = shape.find("member");
-    const nlohmann::json* element =
-        member_ref == shape.end() ? nullptr : ResolveRef(model_, *member_ref);
+  void List(const ShapeFacts& shape, const nlohmann::json& v, const PathStep* path,
+            std::string_view member, int depth) {
+    const ShapeFacts* element = shape.element == nullptr ? nullptr : model_.Facts(*shape.element);
     if (element == nullptr) return;
-    std::string_view type = ShapeType(*element);
-    bool scalar = type != "structure" && type != "list" && type != "map";
-    if (!scalar) {
+    if (!element->scalar()) {
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (v[i].is_null()) continue;
         PathStep step{path, PathStep::kListElement, {}, nullptr, i + 1};
@@ -276,12 +277,13 @@ class Validator {
     }
     // Coral reports constraints of scalar elements once, on the list.
     for (const auto& e : v) {
-      if (!TypeMatches(type, e)) {
+      if (!TypeMatches(element->kind, e)) {
         type_error_ = true;
-        Add(path, member, v, "Member must be of type " + std::string(type), "Invalid type");
+        Add(path, member, v, "Member must be of type " + std::string(element->type),
+            "Invalid type");
         return;
       }
-      auto found = Constraints(*element, type, e);
+      auto found = Constraints(*element, e);
       if (!found.empty()) {
         Add(path, member, v, "Member must satisfy constraint: [" + found.front() + "]",
             found.front());
@@ -348,8 +350,10 @@ Status ValidateInput(const ServiceModel& model, std::string_view operation,
   const nlohmann::json* shape = op == nullptr ? nullptr : InputShape(model, *op);
   if (shape == nullptr) return OkStatus();
   const ValidationFlavour& flavour = FlavourFor(model.name());
+  const ShapeFacts* facts = model.Facts(*shape);
+  if (facts == nullptr) return OkStatus();
   Validator v(model, flavour, LowerFirst(operation) + "Input.");
-  v.Structure(*shape, input, nullptr, 0);
+  v.Structure(*facts, input, nullptr, 0);
   auto& problems = v.problems();
   if (problems.empty()) return OkStatus();
   if (flavour.style == ValidationStyle::kSqs) return SqsError(problems.front());

@@ -4,6 +4,7 @@
 // output is declared once.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -11,6 +12,9 @@
 #include <vector>
 
 namespace wharf {
+
+struct ShapeFacts;
+class ShapeFactsTable;
 
 // The generated document, botocore's layout without documentation:
 //   {"metadata": {...}, "operations": {"Op": {"http": {...}, "input": {"shape": ...},
@@ -25,6 +29,7 @@ class ServiceModel {
   static const ServiceModel* Get(std::string_view service);
 
   explicit ServiceModel(nlohmann::json document);
+  ~ServiceModel();
   ServiceModel(const ServiceModel&) = delete;  // the reference table points into doc_
   ServiceModel& operator=(const ServiceModel&) = delete;
 
@@ -38,6 +43,9 @@ class ServiceModel {
   // validator and codecs resolve every member of every request), for others a name lookup.
   const nlohmann::json* Resolve(const nlohmann::json& ref) const;
   const nlohmann::json& document() const { return doc_; }
+  // What validation reads of `shape` (src/protocol/shape_facts.h), gathered when the model was
+  // built; nullptr when `shape` is not one of this model's shapes.
+  const ShapeFacts* Facts(const nlohmann::json& shape) const;
 
  private:
   void IndexReferences();
@@ -46,6 +54,7 @@ class ServiceModel {
   std::string name_;
   // (reference, shape it names) for every reference in doc_, sorted by reference address.
   std::vector<std::pair<const nlohmann::json*, const nlohmann::json*>> references_;
+  std::unique_ptr<const ShapeFactsTable> facts_;
 };
 
 }  // namespace wharf
