@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "protocol/shapes.h"
+#include "protocol/shape_facts.h"
 #include "protocol/timestamp.h"
 #include "protocol/validate.h"
 #include "wharf/core/encoding.h"
@@ -56,57 +56,61 @@ class Converter {
 
   Status Convert(const nlohmann::json& shape, nlohmann::json& v, const Path& path, int depth) {
     if (depth > kMaxDepth) return SerializationError("Request document is nested too deeply");
-    std::string_view type = ShapeType(shape);
-    if (type == "structure") return Structure(shape, v, path, depth);
-    if (type == "list") {
-      if (!v.is_array()) return Mismatch(path, type, v);
-      const nlohmann::json* element = Child(shape, "member");
-      if (element == nullptr) return OkStatus();
-      for (auto& e : v) {
-        if (!e.is_null()) WHARF_RETURN_IF_ERROR(Convert(*element, e, path, depth + 1));
-      }
-      return OkStatus();
+    const ShapeFacts* facts = model_.Facts(shape);
+    if (facts == nullptr) return OkStatus();
+    using Kind = ShapeFacts::Kind;
+    const std::string_view type = facts->type;
+    switch (facts->kind) {
+      case Kind::kStructure:
+        return Structure(*facts, v, path, depth);
+      case Kind::kList:
+        if (!v.is_array()) return Mismatch(path, type, v);
+        if (facts->element == nullptr) return OkStatus();
+        for (auto& e : v) {
+          if (!e.is_null()) WHARF_RETURN_IF_ERROR(Convert(*facts->element, e, path, depth + 1));
+        }
+        return OkStatus();
+      case Kind::kMap:
+        if (!v.is_object()) return Mismatch(path, type, v);
+        if (facts->element == nullptr) return OkStatus();
+        for (auto& [k, e] : v.items()) {
+          if (e.is_null()) continue;
+          Path entry{&path, k};
+          WHARF_RETURN_IF_ERROR(Convert(*facts->element, e, entry, depth + 1));
+        }
+        return OkStatus();
+      case Kind::kString:
+        return v.is_string() ? OkStatus() : Status(Mismatch(path, type, v));
+      case Kind::kBoolean:
+        return v.is_boolean() ? OkStatus() : Status(Mismatch(path, type, v));
+      case Kind::kInteger:
+      case Kind::kLong:
+        return Integer(v, path, type);
+      case Kind::kFloat:
+      case Kind::kDouble:
+        return v.is_number() ? OkStatus() : Status(Mismatch(path, type, v));
+      case Kind::kBlob:
+        return Blob(v, path);
+      case Kind::kTimestamp:
+        return Timestamp(v, path);
+      case Kind::kOther:
+        break;
     }
-    if (type == "map") {
-      if (!v.is_object()) return Mismatch(path, type, v);
-      const nlohmann::json* element = Child(shape, "value");
-      if (element == nullptr) return OkStatus();
-      for (auto& [k, e] : v.items()) {
-        if (e.is_null()) continue;
-        Path entry{&path, k};
-        WHARF_RETURN_IF_ERROR(Convert(*element, e, entry, depth + 1));
-      }
-      return OkStatus();
-    }
-    if (type == "string") return v.is_string() ? OkStatus() : Status(Mismatch(path, type, v));
-    if (type == "boolean") return v.is_boolean() ? OkStatus() : Status(Mismatch(path, type, v));
-    if (type == "integer" || type == "long") return Integer(v, path, type);
-    if (type == "float" || type == "double") {
-      return v.is_number() ? OkStatus() : Status(Mismatch(path, type, v));
-    }
-    if (type == "blob") return Blob(v, path);
-    if (type == "timestamp") return Timestamp(v, path);
     return OkStatus();  // documents and unknown types pass through
   }
 
  private:
-  const nlohmann::json* Child(const nlohmann::json& shape, const char* key) const {
-    auto it = shape.find(key);
-    return it == shape.end() ? nullptr : ResolveRef(model_, *it);
-  }
-
-  Status Structure(const nlohmann::json& shape, nlohmann::json& v, const Path& path, int depth) {
+  Status Structure(const ShapeFacts& shape, nlohmann::json& v, const Path& path, int depth) {
     if (!v.is_object()) return Mismatch(path, "structure", v);
-    auto found = shape.find("members");
-    const nlohmann::json* members = found != shape.end() && found->is_object() ? &*found : nullptr;
     for (auto it = v.begin(); it != v.end();) {
       if (it->is_null()) {
         it = v.erase(it);
         continue;
       }
-      auto ref = members != nullptr ? members->find(it.key()) : nlohmann::json::const_iterator();
-      const nlohmann::json* member =
-          members != nullptr && ref != members->end() ? ResolveRef(model_, *ref) : nullptr;
+      const nlohmann::json* member = nullptr;
+      for (const auto& m : shape.members) {
+        if (m.name == it.key()) member = m.shape;
+      }
       if (member != nullptr) {
         Path member_path{&path, it.key()};
         WHARF_RETURN_IF_ERROR(Convert(*member, *it, member_path, depth + 1));
