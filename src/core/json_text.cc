@@ -271,13 +271,33 @@ void AppendWithNlohmann(const json& value, std::string& out) {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-// Writes `s` quoted and escaped as nlohmann does with ensure_ascii off.
-void WriteString(std::string_view s, std::string& out) {
+// True when one of the eight bytes of `w` is a control character, '"', '\\' or not ASCII:
+// the bytes WriteString must look at one by one (the usual bit tricks for "has a byte less
+// than n" and "has a byte equal to c", whose false positives only send a plain run down the
+// slow path).
+bool HasSpecialByte(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  return (((w - kOnes * 0x20) | (quote - kOnes) | (backslash - kOnes) | w) & kHigh) != 0;
+}
+
+}  // namespace
+
+void WriteJsonString(std::string_view s, std::string& out) {
   const size_t start = out.size();
   out.push_back('"');
   bool non_ascii = false;
   size_t run = 0;
   for (size_t i = 0; i < s.size(); ++i) {
+    while (i + 8 <= s.size()) {  // skip plain ASCII eight bytes at a time
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (HasSpecialByte(w)) break;
+      i += 8;
+    }
+    if (i == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       non_ascii = true;
@@ -324,6 +344,8 @@ void WriteString(std::string_view s, std::string& out) {
   out.push_back('"');
 }
 
+namespace {
+
 template <typename Int>
 void WriteInteger(Int v, std::string& out) {
   char buffer[24];
@@ -349,7 +371,7 @@ void WriteJsonText(const json& value, std::string& out) {
       for (const auto& [key, member] : value.get_ref<const json::object_t&>()) {
         if (!first) out.push_back(',');
         first = false;
-        WriteString(key, out);
+        WriteJsonString(key, out);
         out.push_back(':');
         WriteJsonText(member, out);
       }
@@ -368,7 +390,7 @@ void WriteJsonText(const json& value, std::string& out) {
       return;
     }
     case json::value_t::string:
-      WriteString(value.get_ref<const std::string&>(), out);
+      WriteJsonString(value.get_ref<const std::string&>(), out);
       return;
     case json::value_t::binary: {
       const auto& bytes = value.get_binary();

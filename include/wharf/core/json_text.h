@@ -21,6 +21,9 @@ std::optional<nlohmann::json> ParseJsonText(std::string_view text);
 // base64 strings, their form in AWS JSON bodies. Thread-safe.
 void WriteJsonText(const nlohmann::json& value, std::string& out);
 
+// Appends `s` as a JSON string (quoted and escaped), as WriteJsonText writes string values.
+void WriteJsonString(std::string_view s, std::string& out);
+
 // WriteJsonText into a new string.
 std::string JsonText(const nlohmann::json& value);
 

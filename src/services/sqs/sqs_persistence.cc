@@ -180,17 +180,19 @@ SqlStatement SqsCore::InsertMessageSql(const Queue& q, const Message& m) {
     std::vector<uint8_t> cbor = json::to_cbor(m.attrs);
     attrs = SqlBlob{std::string(cbor.begin(), cbor.end())};
   }
-  SqlValue sys;
-  if (!m.trace_header.empty() || !m.group_id.empty() || !m.dedup_id.empty() ||
-      !m.sender_id.empty() || !m.dlq_source_arn.empty()) {
-    json s = json::object();
-    if (!m.trace_header.empty()) s["t"] = m.trace_header;
-    if (!m.group_id.empty()) s["g"] = m.group_id;
-    if (!m.dedup_id.empty()) s["d"] = m.dedup_id;
-    if (!m.sender_id.empty()) s["s"] = m.sender_id;
-    if (!m.dlq_source_arn.empty()) s["a"] = m.dlq_source_arn;
-    sys = JsonText(s);
+  // The system attributes as a JSON object with one-letter keys (in key order, as a json
+  // object would write them), written directly: this runs for every message stored.
+  std::string sys_text;
+  for (const auto& [key, value] :
+       {std::pair{"a", &m.dlq_source_arn}, std::pair{"d", &m.dedup_id}, std::pair{"g", &m.group_id},
+        std::pair{"s", &m.sender_id}, std::pair{"t", &m.trace_header}}) {
+    if (value->empty()) continue;
+    sys_text += sys_text.empty() ? "{\"" : ",\"";
+    sys_text.append(key).append("\":");
+    WriteJsonString(*value, sys_text);
   }
+  SqlValue sys;
+  if (!sys_text.empty()) sys = sys_text + "}";
   return {
       "INSERT OR REPLACE INTO sqs_messages(queue_uid, seq, id, body, attrs, sys, sent_ms,"
       " enqueued_ms, visible_at_ms, receive_count, first_receive_ms, nonce)"

@@ -112,6 +112,27 @@ TEST(JsonTextTest, WritesAsNlohmannDumps) {
   for (const auto& v : values) EXPECT_EQ(JsonText(v), Dump(v)) << Dump(v);
 }
 
+TEST(JsonTextTest, WritesEveryEscapeAtEveryPositionOfLongStrings) {
+  // The writer skips plain ASCII eight bytes at a time: a character that needs care must be
+  // found wherever it sits in those words, and plain bytes next to it must not be lost.
+  const std::string specials[] = {
+      "\"",       "\\",           std::string(1, '\0'), "\x1F", "\n", "\x7F", "/", " ",
+      "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",   "\xFF"};
+  for (const std::string& special : specials) {
+    for (size_t length = 0; length <= 24; ++length) {
+      for (size_t at = 0; at <= length; ++at) {
+        std::string s(length, 'a');
+        s.insert(at, special);
+        json v(s);
+        std::string written;
+        WriteJsonString(s, written);
+        ASSERT_EQ(written, Dump(v)) << "special " << Dump(json(special)) << " at " << at;
+        ASSERT_EQ(JsonText(json{{s, s}}), Dump(json{{s, s}}));
+      }
+    }
+  }
+}
+
 TEST(JsonTextTest, WritesBinaryAsBase64) {
   json v = {{"blob", json::binary({'h', 'i', '!'})}, {"list", {json::binary({})}}};
   EXPECT_EQ(JsonText(v), R"({"blob":"aGkh","list":[""]})");
