@@ -1,4 +1,5 @@
-// The store for --in-memory: nothing is kept, every write succeeds at once.
+// The store for --in-memory: nothing is kept, every write succeeds at once (unless the store
+// is closed or the write's still_valid condition fails).
 #include <atomic>
 
 #include "wharf/storage/store.h"
@@ -15,10 +16,16 @@ class MemoryStore final : public Store {
               const std::function<void(const SqlRow&)>&) override {
     return OkStatus();
   }
-  void Write(std::vector<SqlStatement>, std::function<void(Status)> done) override {
+  using Store::Write;
+  void Write(std::vector<SqlStatement>, std::function<void(Status)> done,
+             std::function<bool()> still_valid) override {
     if (!done) return;
     if (closed_.load(std::memory_order_relaxed)) {
       done(AwsError::ServiceUnavailable("the store is closed"));
+      return;
+    }
+    if (still_valid && !still_valid()) {
+      done(AwsError::ServiceUnavailable("write not tried: a write it depends on failed"));
       return;
     }
     done(OkStatus());

@@ -48,6 +48,7 @@ thread_local const void* t_reading_on_writer = nullptr;
 struct PendingWrite {
   std::vector<SqlStatement> statements;
   std::function<void(Status)> done;
+  std::function<bool()> still_valid;  // may be empty
 };
 
 // The prepared-statement cache key: the address and size of the caller's SQL text.
@@ -106,11 +107,14 @@ class SqliteStore final : public Store {
   Status Read(std::string_view sql, const std::vector<SqlValue>& params,
               const std::function<void(const SqlRow&)>& row) override;
 
-  void Write(std::vector<SqlStatement> statements, std::function<void(Status)> done) override {
+  using Store::Write;
+  void Write(std::vector<SqlStatement> statements, std::function<void(Status)> done,
+             std::function<bool()> still_valid) override {
     {
       std::lock_guard lock(mu_);
       if (!closed_) {
-        queue_.push_back(PendingWrite{std::move(statements), std::move(done)});
+        queue_.push_back(
+            PendingWrite{std::move(statements), std::move(done), std::move(still_valid)});
         ++submitted_;
         if (t_commits_on_idle_for != this) WakeWriterLocked();
         return;
@@ -315,6 +319,12 @@ void SqliteStore::CommitGroup(std::vector<PendingWrite>& group) {
       if (result.ok()) result = AwsError::ServiceUnavailable(why);
     }
   };
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (group[i].still_valid && !group[i].still_valid()) {
+      results_[i] = AwsError::ServiceUnavailable(
+          "write not tried: a write it depends on failed to commit; try again");
+    }
+  }
   std::lock_guard db_lock(db_mu_);
   std::string error;
   // A statement error fails only its own write: roll back and commit the others without it.

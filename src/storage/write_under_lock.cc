@@ -18,14 +18,17 @@ struct Handoff {
 }  // namespace
 
 void WriteUnderLock(Store& store, std::vector<SqlStatement> statements,
-                    std::function<void(Status)> done,
+                    std::function<void(Status)> done, std::function<bool()> still_valid,
                     std::vector<std::function<void()>>& deferred) {
   auto h = std::make_shared<Handoff>();
   h->done = std::move(done);
-  store.Write(std::move(statements), [h](Status s) {
-    h->status = std::move(s);
-    if (h->state.exchange(1) == 2) h->done(std::move(h->status));
-  });
+  store.Write(
+      std::move(statements),
+      [h](Status s) {
+        h->status = std::move(s);
+        if (h->state.exchange(1) == 2) h->done(std::move(h->status));
+      },
+      std::move(still_valid));
   if (h->state.exchange(2) == 1) deferred.push_back([h] { h->done(std::move(h->status)); });
 }
 

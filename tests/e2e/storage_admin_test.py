@@ -5,8 +5,9 @@
   is not a database, a database whose schema is newer than the binary, a read-only data
   directory (run as `nobody` when the test runs as root, since root ignores file modes).
 - A full disk while running (a small tmpfs; skipped without the privilege to mount one): writes
-  get 503 ServiceUnavailable in the protocol's envelope (JSON and query), nothing is corrupted,
-  and wharf works again once space returns; answered sends survive a restart.
+  get 503 ServiceUnavailable in the protocol's envelope (JSON and query) and are forgotten by the
+  running server too, nothing is corrupted, and wharf works again once space returns; answered
+  sends survive a restart.
 - Admin access: beyond loopback without a token, state-changing admin routes get 403; with
   --admin-token they need header x-wharf-admin-token (401); health stays open.
 
@@ -153,6 +154,8 @@ class FullDiskTest(unittest.TestCase):
         reply = server.sqs_json("SendMessage", {"QueueUrl": url, "MessageBody": "after"})
         self.assertEqual(reply.status, 200, reply)
         answered += 1
+        # The sends answered 503 are gone from the running server too (it reloaded its state).
+        self.assertEqual(self.messages(server, url), answered)
         self.assertEqual(server.stop(), 0)
         # Every answered send is there after a restart, and the file is sound.
         with sqlite3.connect(os.path.join(data, "wharf.db")) as conn:
@@ -160,9 +163,13 @@ class FullDiskTest(unittest.TestCase):
         conn.close()
         server = Server(data_dir=data).start()
         self.addCleanup(server.kill)
+        self.assertEqual(self.messages(server, url), answered)
+
+    @staticmethod
+    def messages(server, url):
         attrs = server.sqs_json("GetQueueAttributes", {
             "QueueUrl": url, "AttributeNames": ["ApproximateNumberOfMessages"]}).json()
-        self.assertEqual(int(attrs["Attributes"]["ApproximateNumberOfMessages"]), answered)
+        return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
 
 
 class AdminAccessTest(unittest.TestCase):

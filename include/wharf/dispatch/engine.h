@@ -54,7 +54,10 @@ class ServiceEngine {
   // Creates or upgrades tables and loads persisted state. Called once, before any Invoke.
   virtual Status Start() = 0;
   // Runs `operation` on `input`. Calls `reply` exactly once, from any thread, possibly later
-  // (long polls, storage commits). Unknown operations reply with an AWS error.
+  // (long polls, storage commits). Unknown operations reply with an AWS error. A change is
+  // answered only once its writes have committed; when a commit fails (503), the engine reloads
+  // its state from the store before its next operation or timer acts on it, so nothing of a
+  // change answered with an error is seen later.
   virtual void Invoke(const RequestContext& ctx, const std::string& operation,
                       nlohmann::json input, OperationReply reply) = 0;
   // Answers every pending long poll (as AWS does when its wait ends) and stops new timers.

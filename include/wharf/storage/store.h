@@ -61,11 +61,18 @@ class Store {
   // callers' statements (group commit). `done` runs once, after the commit, on the writer
   // thread (in memory mode: at once, on the caller's thread), with OK or a ServiceUnavailable
   // error whose message says why: the commit failed (disk full, read-only: the whole group
-  // fails, later writes are tried again) or one of this write's statements failed
-  // (constraint, SQL error: only this write fails, its statements are rolled back).
-  // `done` must be short, must not throw, and must not call Flush or Close. After Close,
-  // `done` runs at once with an error. Thread-safe.
-  virtual void Write(std::vector<SqlStatement> statements, std::function<void(Status)> done) = 0;
+  // fails, later writes are tried again), one of this write's statements failed (constraint,
+  // SQL error: only this write fails, its statements are rolled back), or `still_valid`
+  // returned false (only this write fails, untried). `still_valid` (may be empty) is called on
+  // the committing thread when the write's turn comes, after the `done` callbacks of every
+  // earlier group have run; it must be quick and take no lock. `done` must be short, must not
+  // throw, and must not call Flush or Close. After Close, `done` runs at once with an error.
+  // Thread-safe.
+  virtual void Write(std::vector<SqlStatement> statements, std::function<void(Status)> done,
+                     std::function<bool()> still_valid) = 0;
+  void Write(std::vector<SqlStatement> statements, std::function<void(Status)> done) {
+    Write(std::move(statements), std::move(done), nullptr);
+  }
   // Declares that the calling thread (an event loop) calls CommitQueued() each time it runs out
   // of ready work. Writes made on such a thread do not wake the writer thread: the loop commits
   // them itself at its next idle point, together with everything else queued by then. This
@@ -90,7 +97,8 @@ class Store {
 // that lock: on the committing thread, or, when the store answers inside Write (the memory
 // store), through `deferred`, which the caller runs once it has unlocked.
 void WriteUnderLock(Store& store, std::vector<SqlStatement> statements,
-                    std::function<void(Status)> done, std::vector<std::function<void()>>& deferred);
+                    std::function<void(Status)> done, std::function<bool()> still_valid,
+                    std::vector<std::function<void()>>& deferred);
 
 // Opens (creating if needed) `<data_dir>` and `<data_dir>/wharf.db` in WAL mode with
 // synchronous=NORMAL (commits survive kill -9 of the process; an OS crash may lose the last

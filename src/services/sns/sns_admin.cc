@@ -1,4 +1,6 @@
 // /_wharf/sns/... routes: outbox, delivery log, SMS sandbox codes, opt-outs, signing cert.
+#include <optional>
+
 #include "services/sns/sns_core.h"
 #include "services/sns/sns_util.h"
 
@@ -13,9 +15,14 @@ void SnsCore::Admin(const AdminRequest& request, OperationReply reply) {
   const std::string& method = request.method;
   Sql writes;
   json out;
+  Deferred d;
+  std::optional<AwsError> refused;
+  bool queued = false;
   {
     std::lock_guard lock(mu_);
-    if (path == "/outbox" && method == "GET") {
+    if (Status fresh = RefreshLocked(d); !fresh.ok()) {
+      refused = std::move(fresh).error();
+    } else if (path == "/outbox" && method == "GET") {
       const std::string sub = query("subscription"), endpoint = query("endpoint");
       json list = json::array();
       for (const json& e : outbox_) {
@@ -57,13 +64,22 @@ void SnsCore::Admin(const AdminRequest& request, OperationReply reply) {
                path == "/SimpleNotificationService-" + signer->cert_id() + ".pem") {
       out = signer->cert_pem();
     }
+    if (!writes.empty()) {
+      QueueWritesLocked(
+          std::move(writes),
+          [reply, out](Status s) {
+            if (!s.ok()) return reply(std::move(s).error());
+            reply(out);
+          },
+          d);
+      queued = true;
+    }
   }
+  RunDeferred(d);
+  if (queued) return;
+  if (refused) return reply(std::move(*refused));
   if (out.is_null()) return reply(AwsError::Client("NotFound", "no such admin route", 404));
-  if (writes.empty()) return reply(std::move(out));
-  env_.store.Write(std::move(writes), [reply = std::move(reply), out](Status s) {
-    if (!s.ok()) return reply(std::move(s).error());
-    reply(out);
-  });
+  reply(std::move(out));
 }
 
 }  // namespace wharf::sns

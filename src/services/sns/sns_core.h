@@ -2,8 +2,14 @@
 // Locking: one mutex mu_. Functions named *Locked require it held. Work that must run without
 // it (store writes, replies, calls into the SQS engine, HTTP sends) goes into a Deferred list
 // that the caller runs after unlocking.
+//
+// The state in memory is what the store holds plus the writes queued on it. When one of those
+// writes fails to commit, the state has run ahead of the store: it is marked stale, and every
+// entry point (operations, admin routes, the delivery thread) first calls RefreshLocked, which
+// reloads it from the store as Start does.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -186,8 +192,26 @@ class SnsCore {
   // Queues the writes while mu_ is held, so they commit in the order the changes were made;
   // replies and starts the deliveries after the commit (through `d` for the memory store).
   void CommitLocked(Outcome o, OperationReply reply, Deferred& d);
-  // The same once mu_ is released: for a publish whose envelopes were signed outside the lock.
-  void Commit(Outcome o, OperationReply reply);
+  // The same once mu_ is released: for a publish whose envelopes were signed outside the lock,
+  // whose changes were made on the state of `generation`. Fails it (ServiceUnavailable) if that
+  // state has been dropped, or is stale, since.
+  void Commit(Outcome o, uint64_t generation, OperationReply reply);
+  // How every write is queued: `writes` in order (as above), then `done` (may be empty) with
+  // the commit's status, never under mu_. A failed commit marks the state stale, and fails the
+  // writes queued before that, untried: they were made on the state the failed one changed.
+  void QueueWritesLocked(Sql writes, std::function<void(Status)> done, Deferred& d);
+  // Reloads the state from the store if it is stale: drops it (DropStateLocked) and loads it as
+  // Start does. A pending delivery the store still holds goes on as it was (in flight, or
+  // waiting for its retry); one only the store holds is started (through `d`), as at start-up.
+  // The outbox and delivery log (never stored) are kept. Fails (ServiceUnavailable) when the
+  // store cannot be read: the state is then empty and still stale, and the next call tries
+  // again. A no-op when the state is not stale.
+  Status RefreshLocked(Deferred& d);
+  // Forgets the stored state (topics, subscriptions, platform objects, SMS settings, pending
+  // deliveries, whose retry timers are cancelled) and starts a new generation.
+  void DropStateLocked();
+  // Whether `dv` is the pending delivery of its id (not one of a dropped state).
+  bool PendingLocked(const Delivery& dv) const;
   static void RunDeferred(Deferred& d);
 
   // sns_topics.cc
@@ -334,6 +358,10 @@ class SnsCore {
 
   mutable std::mutex mu_;
   bool stopped_ = false;
+  bool stale_ = false;       // a write failed to commit since the state was loaded
+  uint64_t generation_ = 0;  // how many times the state was dropped
+  // Writes of this engine that failed to commit; changed under mu_, read by the store without.
+  std::atomic<uint64_t> failed_commits_{0};
   std::map<std::string, std::shared_ptr<Topic>> topics_;                   // by arn
   std::map<std::string, std::shared_ptr<Subscription>> subscriptions_;     // by arn
   std::map<std::string, std::shared_ptr<PlatformApp>> apps_;               // by arn

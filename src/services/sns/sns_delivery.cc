@@ -381,12 +381,15 @@ void SnsCore::RunAttempts(const std::vector<std::shared_ptr<Delivery>>& dvs) {
   std::vector<DeliveryJob> jobs;
   std::vector<Finished> finished;
   std::vector<std::shared_ptr<Delivery>> throttled;
+  Deferred d;
   {
     std::lock_guard lock(mu_);
     if (stopped_) return;
+    // After a failed reload nothing is pending (the next reload starts what the store holds).
+    const bool loaded = RefreshLocked(d).ok();
     const int64_t now = NowMs();
     for (const auto& dv : dvs) {
-      if (!deliveries_.count(dv->id)) continue;
+      if (!loaded || !PendingLocked(*dv)) continue;
       dv->timer = 0;
       auto it = subscriptions_.find(dv->subscription_arn);
       if (it == subscriptions_.end()) {
@@ -410,6 +413,7 @@ void SnsCore::RunAttempts(const std::vector<std::shared_ptr<Delivery>>& dvs) {
       jobs.push_back(std::move(job));
     }
   }
+  RunDeferred(d);
   for (const auto& dv : throttled) ScheduleAttempt(dv);
   EnvelopeCache cache;
   QueueBatches by_queue;
@@ -498,12 +502,15 @@ void SnsCore::HandleFailures(const std::vector<DeliveryEvent>& failures,
   Sql writes;
   std::vector<std::shared_ptr<Delivery>> retries;
   std::vector<std::tuple<std::string, DeliveryJob, const DeliveryEvent*>> dead_letters;
+  Deferred d;
   {
     std::lock_guard lock(mu_);
     if (stopped_) return;
+    const bool loaded = RefreshLocked(d).ok();
     const int64_t now = NowMs();
     for (const DeliveryEvent& e : failures) {
       const auto& dv = e.dv;
+      if (!loaded || !PendingLocked(*dv)) continue;  // dropped with the state it belonged to
       auto it = subscriptions_.find(dv->subscription_arn);
       if (it == subscriptions_.end()) {
         finished.push_back({dv, "dropped", e.http_status, "subscription deleted"});
@@ -533,8 +540,9 @@ void SnsCore::HandleFailures(const std::vector<DeliveryEvent>& failures,
         dead_letters.emplace_back(std::move(dlq), JobLocked(dv, s), &e);
       }
     }
+    if (!writes.empty()) QueueWritesLocked(std::move(writes), nullptr, d);
   }
-  if (!writes.empty()) env_.store.Write(std::move(writes), [](Status) {});
+  RunDeferred(d);
   for (const auto& dv : retries) ScheduleAttempt(dv);
   EnvelopeCache cache;
   for (auto& [dlq, job, e] : dead_letters) {
@@ -549,11 +557,14 @@ void SnsCore::HandleFailures(const std::vector<DeliveryEvent>& failures,
 void SnsCore::FinishAll(const std::vector<Finished>& finished) {
   if (finished.empty()) return;
   Sql deletes;
+  Deferred d;
   {
     std::lock_guard lock(mu_);
+    const bool loaded = RefreshLocked(d).ok();
     for (const Finished& f : finished) {
       const Delivery& dv = *f.dv;
-      if (!deliveries_.erase(dv.id)) continue;
+      if (!loaded || !PendingLocked(dv)) continue;  // dropped with the state it belonged to
+      deliveries_.erase(dv.id);
       json entry = {
           {"message_id", dv.msg->message_id}, {"attempt", dv.attempt}, {"status", f.status}};
       if (f.http_status != 0) entry["http_status"] = f.http_status;
@@ -566,8 +577,9 @@ void SnsCore::FinishAll(const std::vector<Finished>& finished) {
         deletes.push_back(DeletePublishRow(dv.publish_id));
       }
     }
+    if (!deletes.empty()) QueueWritesLocked(std::move(deletes), nullptr, d);
   }
-  if (!deletes.empty()) env_.store.Write(std::move(deletes), [](Status) {});
+  RunDeferred(d);
 }
 
 void SnsCore::SendConfirmation(const Subscription& s, const std::string& host,

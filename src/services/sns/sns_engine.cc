@@ -32,7 +32,10 @@ SnsCore::SnsCore(EngineEnv env, sqs::SqsEngine* sqs)
       worker_(std::make_unique<BatchWorker<DeliveryEvent>>(
           [this](std::vector<DeliveryEvent> events) { RunEvents(std::move(events)); })) {}
 
-SnsCore::~SnsCore() { Stop(); }
+SnsCore::~SnsCore() {
+  Stop();
+  env_.store.Flush();  // the `done` of a queued write refers to this engine
+}
 
 void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json input,
                      OperationReply reply) {
@@ -92,13 +95,17 @@ void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
   Deferred d;
   Result<Outcome> r = AwsError::Internal("unset");
   bool queued = false;
+  uint64_t generation = 0;
   {
     std::lock_guard lock(mu_);
     if (stopped_) {
       r = AwsError::ServiceUnavailable("SNS is shutting down");
+    } else if (Status fresh = RefreshLocked(d); !fresh.ok()) {
+      r = std::move(fresh).error();
     } else {
       r = (this->*(it->second))(ctx, input, d);
     }
+    generation = generation_;
     if (r.ok() && r->to_sign.empty()) {
       CommitLocked(std::move(r).value(), std::move(reply), d);
       queued = true;
@@ -110,12 +117,12 @@ void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
   // Envelopes are signed outside the lock (an RSA signature costs about a millisecond), so a
   // publish's row is queued after the lock is released.
   SignEnvelopes(r->to_sign);
-  Commit(std::move(r).value(), std::move(reply));
+  Commit(std::move(r).value(), generation, std::move(reply));
 }
 
 void SnsCore::CommitLocked(Outcome o, OperationReply reply, Deferred& d) {
-  WriteUnderLock(
-      env_.store, std::move(o.writes),
+  QueueWritesLocked(
+      std::move(o.writes),
       [this, reply = std::move(reply), out = std::move(o.output),
        ds = std::move(o.deliveries)](Status s) mutable {
         if (!s.ok()) return reply(std::move(s).error());
@@ -125,18 +132,40 @@ void SnsCore::CommitLocked(Outcome o, OperationReply reply, Deferred& d) {
       d);
 }
 
-void SnsCore::Commit(Outcome o, OperationReply reply) {
-  if (o.writes.empty()) {
-    reply(std::move(o.output));
-    StartDeliveries(o.deliveries);
-    return;
+void SnsCore::Commit(Outcome o, uint64_t generation, OperationReply reply) {
+  Deferred d;
+  {
+    std::lock_guard lock(mu_);
+    if (!stale_ && generation == generation_) {
+      CommitLocked(std::move(o), std::move(reply), d);
+    } else {
+      d.push_back([reply = std::move(reply)] {
+        reply(AwsError::ServiceUnavailable(
+            "SNS reloaded its state after a failed commit while this request ran; retry it"));
+      });
+    }
   }
-  env_.store.Write(std::move(o.writes), [this, reply = std::move(reply), out = std::move(o.output),
-                                         ds = std::move(o.deliveries)](Status s) mutable {
-    if (!s.ok()) return reply(std::move(s).error());
-    reply(std::move(out));
-    StartDeliveries(ds);
-  });
+  RunDeferred(d);
+}
+
+void SnsCore::QueueWritesLocked(Sql writes, std::function<void(Status)> done, Deferred& d) {
+  const uint64_t failures = failed_commits_.load();
+  WriteUnderLock(
+      env_.store, std::move(writes),
+      [this, failures, done = std::move(done)](Status s) mutable {
+        if (!s.ok()) {
+          // Under mu_, so that an operation runs either before the mark (and its writes fail
+          // with this one: still_valid below) or after it (and reloads the state first). A
+          // write made before an earlier mark changed a state that is dropped already.
+          std::lock_guard lock(mu_);
+          if (failed_commits_.load() == failures) {
+            stale_ = true;
+            ++failed_commits_;
+          }
+        }
+        if (done) done(std::move(s));
+      },
+      [this, failures] { return failed_commits_.load() == failures; }, d);
 }
 
 void SnsCore::RunDeferred(Deferred& d) {
@@ -168,27 +197,16 @@ json SnsCore::Summary() const {
 }
 
 void SnsCore::Reset(std::function<void(Status)> done) {
-  std::vector<TimerId> timers;
+  Deferred d;
   {
     std::lock_guard lock(mu_);
-    for (auto& [id, dv] : deliveries_) {
-      if (dv->timer != 0) timers.push_back(dv->timer);
-    }
-    topics_.clear();
-    subscriptions_.clear();
-    apps_.clear();
-    endpoints_.clear();
-    deliveries_.clear();
-    publish_pending_.clear();
-    sms_attributes_ = json::object();
-    opted_out_.clear();
-    sandbox_.clear();
+    DropStateLocked();
     outbox_.clear();
     delivery_log_.clear();
+    QueueWritesLocked({SqlStatement{"DELETE FROM sns_objects WHERE kind <> 'signing'", {}}},
+                      std::move(done), d);
   }
-  for (TimerId t : timers) env_.scheduler.Cancel(t);
-  env_.store.Write({SqlStatement{"DELETE FROM sns_objects WHERE kind <> 'signing'", {}}},
-                   std::move(done));
+  RunDeferred(d);
 }
 
 Status SnsCore::ApplyInit(const json& section) {
@@ -208,29 +226,30 @@ Status SnsCore::ApplyInit(const json& section) {
     Sql writes;
     Deferred d;
     Status st = OkStatus();
+    std::promise<Status> committed;
     {
       std::lock_guard lock(mu_);
-      auto topic = CreateTopicLocked(ctx.account, ctx.region, in, writes);
-      if (!topic.ok()) {
-        st = std::move(topic).error();
+      st = RefreshLocked(d);
+      Result<std::shared_ptr<Topic>> topic = AwsError::Internal("unset");
+      if (st.ok()) topic = CreateTopicLocked(ctx.account, ctx.region, in, writes);
+      if (st.ok() && !topic.ok()) st = topic.error();
+      const json subscriptions = t.value("subscriptions", json::array());
+      for (auto s = subscriptions.begin(); st.ok() && s != subscriptions.end(); ++s) {
+        auto sub = SubscribeLocked(ctx.host, ctx.account, **topic, s->value("protocol", ""),
+                                   s->value("endpoint", ""), s->value("attributes", json::object()),
+                                   writes, d);
+        if (!sub.ok()) st = std::move(sub).error();
+      }
+      if (!st.ok()) {
+        stale_ = true;  // what this entry made before the failure is not kept
       } else {
-        for (const json& s : t.value("subscriptions", json::array())) {
-          auto sub = SubscribeLocked(ctx.host, ctx.account, **topic, s.value("protocol", ""),
-                                     s.value("endpoint", ""), s.value("attributes", json::object()),
-                                     writes, d);
-          if (!sub.ok()) {
-            st = std::move(sub).error();
-            break;
-          }
-        }
+        QueueWritesLocked(
+            std::move(writes), [&committed](Status s) { committed.set_value(std::move(s)); }, d);
       }
     }
     RunDeferred(d);
     WHARF_RETURN_IF_ERROR(st);
-    std::promise<Status> p;
-    auto f = p.get_future();
-    env_.store.Write(std::move(writes), [&p](Status s) { p.set_value(std::move(s)); });
-    WHARF_RETURN_IF_ERROR(f.get());
+    WHARF_RETURN_IF_ERROR(committed.get_future().get());
   }
   return OkStatus();
 }

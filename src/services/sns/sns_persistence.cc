@@ -1,4 +1,5 @@
-// Start-up: schema, signing key, loading state and resuming pending deliveries.
+// Start-up: schema, signing key, loading state and resuming pending deliveries; reloading the
+// state after a failed commit.
 #include "services/sns/sns_core.h"
 #include "services/sns/sns_util.h"
 
@@ -101,6 +102,60 @@ Status SnsCore::LoadLocked() {
     dv->second->retry_stored = true;
   }
   return OkStatus();
+}
+
+Status SnsCore::RefreshLocked(Deferred& d) {
+  if (!stale_) return OkStatus();
+  auto running = std::move(deliveries_);
+  deliveries_.clear();
+  DropStateLocked();
+  Status loaded = LoadLocked();
+  if (loaded.ok()) {
+    stale_ = false;
+  } else {
+    DropStateLocked();  // what was loaded before the read failed
+  }
+  std::vector<std::shared_ptr<Delivery>> resumed;
+  for (auto& [id, dv] : deliveries_) {
+    auto it = running.find(id);
+    if (it == running.end()) {
+      resumed.push_back(dv);
+    } else {
+      dv = std::move(it->second);
+      running.erase(it);
+    }
+  }
+  for (auto& [id, dv] : running) {
+    if (dv->timer != 0) env_.scheduler.Cancel(dv->timer);
+  }
+  if (!resumed.empty()) {
+    d.push_back([this, resumed = std::move(resumed)] {
+      signer_->Prepare();
+      StartDeliveries(resumed);
+    });
+  }
+  return loaded;
+}
+
+void SnsCore::DropStateLocked() {
+  for (auto& [id, dv] : deliveries_) {
+    if (dv->timer != 0) env_.scheduler.Cancel(dv->timer);
+  }
+  topics_.clear();
+  subscriptions_.clear();
+  apps_.clear();
+  endpoints_.clear();
+  deliveries_.clear();
+  publish_pending_.clear();
+  sms_attributes_ = json::object();
+  opted_out_.clear();
+  sandbox_.clear();
+  ++generation_;
+}
+
+bool SnsCore::PendingLocked(const Delivery& dv) const {
+  auto it = deliveries_.find(dv.id);
+  return it != deliveries_.end() && it->second.get() == &dv;
 }
 
 SqlStatement SnsCore::PublishRow(const std::string& id, const Published& msg,

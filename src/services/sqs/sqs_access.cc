@@ -57,18 +57,21 @@ void SqsCore::SendAsService(const Caller& caller, const std::string& queue_arn,
   }
   RequestContext ctx;
   Status allowed = OkStatus();
+  Deferred d;
   {
     std::lock_guard lock(mu_);
-    QueuePtr q = FindByArnLocked(queue_arn);
-    if (!q) {
+    allowed = RefreshLocked(d);
+    QueuePtr q = allowed.ok() ? FindByArnLocked(queue_arn) : nullptr;
+    if (allowed.ok() && !q) {
       allowed = QueueDoesNotExist();
-    } else {
+    } else if (q) {
       allowed = AuthorizeLocked(caller, *q, "SendMessage");
       // The request then runs as the owner's own, the policy having allowed it.
       ctx = RequestContext{NewUuid(), q->account, q->region, "", "internal"};
       input["QueueUrl"] = "/" + q->account + "/" + q->name;
     }
   }
+  RunDeferred(d);
   if (!allowed.ok()) return reply(std::move(allowed).error());
   Invoke(ctx, operation, std::move(input), std::move(reply));
 }

@@ -36,36 +36,23 @@ SqsCore::OpResult SqsCore::ListMessages(const RequestContext& ctx, json& in, Def
 }
 
 void SqsCore::Reset(std::function<void(Status)> done) {
-  std::vector<std::shared_ptr<Waiter>> waiters;
+  Deferred d;
   {
     std::lock_guard lock(mu_);
-    for (auto& [key, q] : queues_) {
-      q->deleted = true;
-      if (q->retention_timer) env_.scheduler.Cancel(q->retention_timer);
-      for (auto& w : q->waiters) {
-        if (w->done) continue;
-        w->done = true;
-        env_.scheduler.Cancel(w->timer);
-        waiters.push_back(w);
-      }
+    for (auto& [key, w] : DropStateLocked()) {
+      w->done = true;
+      env_.scheduler.Cancel(w->timer);
+      d.push_back([w] { w->reply(json::object()); });
     }
-    for (auto& [h, t] : move_tasks_) {
-      t->status = "CANCELLED";
-      env_.scheduler.Cancel(t->timer);
-    }
-    queues_.clear();
-    by_uid_.clear();
-    deleted_at_ms_.clear();
-    move_tasks_.clear();
+    QueueWritesLocked({{"DELETE FROM sqs_messages", {}},
+                       {"DELETE FROM sqs_queues", {}},
+                       {"DELETE FROM sqs_dedup", {}},
+                       {"DELETE FROM sqs_attempts", {}},
+                       {"DELETE FROM sqs_deleted", {}},
+                       {"DELETE FROM sqs_move_tasks", {}}},
+                      std::move(done), d);
   }
-  for (auto& w : waiters) w->reply(json::object());
-  env_.store.Write({{"DELETE FROM sqs_messages", {}},
-                    {"DELETE FROM sqs_queues", {}},
-                    {"DELETE FROM sqs_dedup", {}},
-                    {"DELETE FROM sqs_attempts", {}},
-                    {"DELETE FROM sqs_deleted", {}},
-                    {"DELETE FROM sqs_move_tasks", {}}},
-                   std::move(done));
+  RunDeferred(d);
 }
 
 json SqsCore::Summary() const {
@@ -79,11 +66,14 @@ Status SqsCore::ApplyInit(const json& section) {
   if (!section.is_object()) return OkStatus();
   std::vector<json> pending;
   for (const auto& q : section.value("queues", json::array())) pending.push_back(q);
-  Sql writes;
+  Status status = OkStatus();
+  Deferred d;
   {
     std::lock_guard lock(mu_);
+    status = RefreshLocked(d);
+    Sql writes;
     // Dead-letter targets may come later in the list: retry until no more progress.
-    while (!pending.empty()) {
+    while (status.ok() && !pending.empty()) {
       std::vector<json> retry;
       AwsError last_error;
       for (const auto& spec : pending) {
@@ -100,16 +90,19 @@ Status SqsCore::ApplyInit(const json& section) {
       if (retry.size() == pending.size()) {
         last_error.message =
             "init queue '" + retry.front().value("name", "") + "': " + last_error.message;
-        return last_error;
+        status = std::move(last_error);
       }
       pending = std::move(retry);
     }
+    if (!status.ok()) {
+      stale_ = true;  // the queues made before the failure are not kept
+    } else if (!writes.empty()) {
+      QueueWritesLocked(std::move(writes), nullptr, d);
+    }
   }
-  if (!writes.empty()) {
-    env_.store.Write(std::move(writes), [](Status) {});
-    env_.store.Flush();
-  }
-  return OkStatus();
+  RunDeferred(d);
+  env_.store.Flush();
+  return status;
 }
 
 void SqsCore::Admin(const AdminRequest& request, OperationReply reply) {
@@ -129,7 +122,9 @@ void SqsCore::Admin(const AdminRequest& request, OperationReply reply) {
   Deferred d;
   {
     std::lock_guard lock(mu_);
-    if (request.method == "GET" && parts.size() == 1 && parts[0] == "queues") {
+    if (Status fresh = RefreshLocked(d); !fresh.ok()) {
+      result = std::move(fresh).error();
+    } else if (request.method == "GET" && parts.size() == 1 && parts[0] == "queues") {
       json list = json::array();
       for (const auto& [key, q] : queues_) {
         list.push_back({{"account", q->account},

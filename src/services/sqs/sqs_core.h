@@ -2,8 +2,14 @@
 // Every member function named *Locked requires mu_ held; everything else takes it itself.
 // Work that must run after the lock is released (store writes, replies) is collected in a
 // Deferred list and run by the caller once it has unlocked.
+//
+// The state in memory is what the store holds plus the writes queued on it. When one of those
+// writes fails to commit, the state has run ahead of the store: it is marked stale, and every
+// entry point (operations, admin routes, timers) first calls RefreshLocked, which reloads it
+// from the store as Start does.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -29,7 +35,7 @@ using Deferred = std::vector<std::function<void()>>;
 
 enum class MsgState : uint8_t { kDelayed, kVisible, kInFlight };
 
-// One message. About 330 bytes plus body and attributes (plus ~64 bytes of map node).
+// One message. About 340 bytes plus body and attributes (plus ~64 bytes of map node).
 struct Message {
   uint64_t seq = 0;  // per-queue enqueue order; FIFO SequenceNumber derives from it
   std::string id;
@@ -44,6 +50,9 @@ struct Message {
   uint64_t nonce = 0;  // receipt nonce of the latest receive; 0 = never received
   int32_t receive_count = 0;
   MsgState state = MsgState::kVisible;
+  // The latest timer scheduled for the message (earlier ones find visible_at moved on and do
+  // nothing); cancelled when the engine drops its state.
+  TimerId timer = 0;
 };
 
 struct ReceiveParams {
@@ -152,6 +161,20 @@ class SqsCore {
   // it must be called with mu_ held) and replies with `o.output` once they are committed. A
   // reply that would run at once is appended to `d`, to run after unlocking.
   void CommitLocked(Outcome o, OperationReply reply, Deferred& d);
+  // How every write is queued: `writes` in order (as above), then `done` (may be empty) with
+  // the commit's status, never under mu_. A failed commit marks the state stale, and fails the
+  // writes queued before that, untried: they were made on the state the failed one changed.
+  void QueueWritesLocked(Sql writes, std::function<void(Status)> done, Deferred& d);
+  // Reloads the state from the store if it is stale: drops it (DropStateLocked) and loads it as
+  // Start does. Long polls keep waiting, with their own deadlines, on the reloaded queue of the
+  // same name (and get the messages it has); those whose queue is gone are answered empty.
+  // Fails (ServiceUnavailable) when the store cannot be read: the state is then empty and still
+  // stale, and the next call tries again. A no-op when the state is not stale.
+  Status RefreshLocked(Deferred& d);
+  // Forgets every queue, message and move task: their timers are cancelled and the queues
+  // marked deleted, so callbacks that still hold one do nothing. Returns the long polls that
+  // were waiting (not answered), each with the key of its queue.
+  std::vector<std::pair<std::string, std::shared_ptr<Waiter>>> DropStateLocked();
   void RunDeferred(Deferred& d);
   // Schedules `fn` on env_.scheduler; it is skipped if this engine is gone by then (timers
   // outlive an engine that is replaced on the same scheduler, as in restart tests).
@@ -236,6 +259,8 @@ class SqsCore {
   OpResult ListMessageMoveTasks(const RequestContext& ctx, json& in, Deferred& d);
   OpResult CancelMessageMoveTask(const RequestContext& ctx, json& in, Deferred& d);
   void OnMoveTaskTick(std::shared_ptr<MoveTask> task);
+  // Moves up to a tick's worth of `task`'s messages, then schedules the next tick or ends it.
+  void MoveTaskStepLocked(const std::shared_ptr<MoveTask>& task, Deferred& d);
 
   // sqs_persistence.cc
   Status LoadLocked();
@@ -264,6 +289,9 @@ class SqsCore {
   uint64_t next_uid_ = 1;
   uint64_t next_nonce_ = 1;
   bool stopped_ = false;
+  bool stale_ = false;  // a write failed to commit since the state was loaded
+  // Writes of this engine that failed to commit; changed under mu_, read by the store without.
+  std::atomic<uint64_t> failed_commits_{0};
   std::shared_ptr<int> life_ = std::make_shared<int>(0);  // expires when the engine dies
 };
 

@@ -102,43 +102,47 @@ SqsCore::OpResult SqsCore::StartMessageMoveTask(const RequestContext& ctx, json&
 }
 
 void SqsCore::OnMoveTaskTick(std::shared_ptr<MoveTask> task) {
-  Sql writes;
   Deferred d;
   {
     std::lock_guard lock(mu_);
-    if (task->status != "RUNNING") return;
-    QueuePtr source = FindByArnLocked(task->source_arn);
-    if (!source) {
-      task->status = "FAILED";
-      env_.store.Write({UpsertMoveTaskSql(*task)}, [](Status) {});
-      return;
-    }
-    const int64_t budget = task->rate > 0 ? task->rate : kDefaultMoveRate;
-    int64_t moved = 0;
-    // Visible messages only, oldest first; each goes to DestinationArn or its original source.
-    for (auto it = source->messages.begin(); it != source->messages.end() && moved < budget;) {
-      auto next = std::next(it);
-      if (it->second.state == MsgState::kVisible) {
-        const std::string& target_arn =
-            task->dest_arn.empty() ? it->second.dlq_source_arn : task->dest_arn;
-        QueuePtr target = FindByArnLocked(target_arn);
-        if (target && target != source) {
-          MoveToQueueLocked(*source, it, *target, false, writes, d);
-          ++moved;
-        }
-      }
-      it = next;
-    }
-    task->moved += moved;
-    if (moved < budget || source->n_visible == 0) {
-      task->status = "COMPLETED";
-    } else if (!stopped_) {
-      task->timer = ScheduleGuarded(NowMs() + 1000, [this, task] { OnMoveTaskTick(task); });
-    }
-    writes.push_back(UpsertMoveTaskSql(*task));
-    env_.store.Write(std::move(writes), [](Status) {});
+    // A reload cancels `task` (and resumes the task as stored, if it still runs).
+    if (RefreshLocked(d).ok() && task->status == "RUNNING") MoveTaskStepLocked(task, d);
   }
   RunDeferred(d);
+}
+
+void SqsCore::MoveTaskStepLocked(const std::shared_ptr<MoveTask>& task, Deferred& d) {
+  QueuePtr source = FindByArnLocked(task->source_arn);
+  if (!source) {
+    task->status = "FAILED";
+    QueueWritesLocked({UpsertMoveTaskSql(*task)}, nullptr, d);
+    return;
+  }
+  Sql writes;
+  const int64_t budget = task->rate > 0 ? task->rate : kDefaultMoveRate;
+  int64_t moved = 0;
+  // Visible messages only, oldest first; each goes to DestinationArn or its original source.
+  for (auto it = source->messages.begin(); it != source->messages.end() && moved < budget;) {
+    auto next = std::next(it);
+    if (it->second.state == MsgState::kVisible) {
+      const std::string& target_arn =
+          task->dest_arn.empty() ? it->second.dlq_source_arn : task->dest_arn;
+      QueuePtr target = FindByArnLocked(target_arn);
+      if (target && target != source) {
+        MoveToQueueLocked(*source, it, *target, false, writes, d);
+        ++moved;
+      }
+    }
+    it = next;
+  }
+  task->moved += moved;
+  if (moved < budget || source->n_visible == 0) {
+    task->status = "COMPLETED";
+  } else if (!stopped_) {
+    task->timer = ScheduleGuarded(NowMs() + 1000, [this, task] { OnMoveTaskTick(task); });
+  }
+  writes.push_back(UpsertMoveTaskSql(*task));
+  QueueWritesLocked(std::move(writes), nullptr, d);
 }
 
 void SqsCore::ResumeMoveTasksLocked() {

@@ -32,8 +32,11 @@ SqsCore::SqsCore(EngineEnv env) : env_(env) {}
 
 SqsCore::~SqsCore() {
   Stop();
-  std::lock_guard lock(mu_);
-  life_.reset();
+  {
+    std::lock_guard lock(mu_);
+    life_.reset();
+  }
+  env_.store.Flush();  // the `done` of a queued write refers to this engine
 }
 
 TimerId SqsCore::ScheduleGuarded(int64_t due_ms, std::function<void()> fn) {
@@ -82,7 +85,8 @@ void SqsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
   {
     std::lock_guard lock(mu_);
     try {
-      r = (this->*(it->second))(ctx, input, d);
+      Status fresh = RefreshLocked(d);
+      r = fresh.ok() ? (this->*(it->second))(ctx, input, d) : OpResult(std::move(fresh).error());
     } catch (const std::exception& e) {  // nlohmann type errors on unexpected input shapes
       r = InvalidParameterValue(std::string("Invalid request: ") + e.what());
     }
@@ -99,8 +103,8 @@ void SqsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
 void SqsCore::CommitLocked(Outcome o, OperationReply reply, Deferred& d) {
   // Even without writes the reply goes through the store's queue, so it is never sent before
   // the writes it may have observed (an earlier send, say) are committed.
-  WriteUnderLock(
-      env_.store, std::move(o.writes),
+  QueueWritesLocked(
+      std::move(o.writes),
       [reply = std::move(reply), output = std::move(o.output)](Status s) mutable {
         if (s.ok()) {
           reply(std::move(output));
@@ -109,6 +113,26 @@ void SqsCore::CommitLocked(Outcome o, OperationReply reply, Deferred& d) {
         }
       },
       d);
+}
+
+void SqsCore::QueueWritesLocked(Sql writes, std::function<void(Status)> done, Deferred& d) {
+  const uint64_t failures = failed_commits_.load();
+  WriteUnderLock(
+      env_.store, std::move(writes),
+      [this, failures, done = std::move(done)](Status s) mutable {
+        if (!s.ok()) {
+          // Under mu_, so that an operation runs either before the mark (and its writes fail
+          // with this one: still_valid below) or after it (and reloads the state first). A
+          // write made before an earlier mark changed a state that is dropped already.
+          std::lock_guard lock(mu_);
+          if (failed_commits_.load() == failures) {
+            stale_ = true;
+            ++failed_commits_;
+          }
+        }
+        if (done) done(std::move(s));
+      },
+      [this, failures] { return failed_commits_.load() == failures; }, d);
 }
 
 void SqsCore::RunDeferred(Deferred& d) {

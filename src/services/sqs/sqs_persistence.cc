@@ -1,4 +1,5 @@
-// Schema, start-up loading and the SQL statements every mutation submits.
+// Schema, loading (at start-up and after a failed commit) and the SQL statements every mutation
+// submits.
 #include <array>
 
 #include "services/sqs/sqs_core.h"
@@ -34,17 +35,72 @@ int64_t I(uint64_t v) { return static_cast<int64_t>(v); }
 
 Status SqsCore::Start() {
   WHARF_RETURN_IF_ERROR(env_.store.Migrate("sqs", kMigrations));
-  std::lock_guard lock(mu_);
-  WHARF_RETURN_IF_ERROR(LoadLocked());
-  ResumeMoveTasksLocked();
-  // Records that can no longer matter.
-  const int64_t now = NowMs();
-  env_.store.Write({{"DELETE FROM sqs_attempts WHERE expire_ms <= ?1", {now}},
-                    {"DELETE FROM sqs_dedup WHERE expire_ms <= ?1", {now}},
-                    {"DELETE FROM sqs_deleted WHERE deleted_ms <= ?1",
-                     {now - int64_t{env_.config.sqs_delete_recreate_seconds} * 1000}}},
-                   [](Status) {});
+  Deferred d;
+  {
+    std::lock_guard lock(mu_);
+    WHARF_RETURN_IF_ERROR(LoadLocked());
+    ResumeMoveTasksLocked();
+    // Records that can no longer matter.
+    const int64_t now = NowMs();
+    QueueWritesLocked({{"DELETE FROM sqs_attempts WHERE expire_ms <= ?1", {now}},
+                       {"DELETE FROM sqs_dedup WHERE expire_ms <= ?1", {now}},
+                       {"DELETE FROM sqs_deleted WHERE deleted_ms <= ?1",
+                        {now - int64_t{env_.config.sqs_delete_recreate_seconds} * 1000}}},
+                      nullptr, d);
+  }
+  RunDeferred(d);
   return OkStatus();
+}
+
+Status SqsCore::RefreshLocked(Deferred& d) {
+  if (!stale_) return OkStatus();
+  auto waiters = DropStateLocked();
+  Status loaded = LoadLocked();
+  if (loaded.ok()) {
+    stale_ = false;
+    ResumeMoveTasksLocked();
+  } else {
+    DropStateLocked();  // what was loaded before the read failed
+  }
+  for (auto& [key, w] : waiters) {
+    auto it = queues_.find(key);
+    if (it == queues_.end()) {
+      w->done = true;
+      env_.scheduler.Cancel(w->timer);
+      d.push_back([w] { w->reply(json::object()); });
+      continue;
+    }
+    w->queue = it->second;
+    it->second->waiters.push_back(w);
+  }
+  for (auto& [key, q] : queues_) {
+    if (!q->waiters.empty()) WakeWaitersLocked(*q, d);
+  }
+  return loaded;
+}
+
+std::vector<std::pair<std::string, std::shared_ptr<Waiter>>> SqsCore::DropStateLocked() {
+  std::vector<std::pair<std::string, std::shared_ptr<Waiter>>> waiters;
+  for (auto& [key, q] : queues_) {
+    q->deleted = true;
+    if (q->retention_timer) env_.scheduler.Cancel(q->retention_timer);
+    for (auto& [seq, m] : q->messages) {
+      if (m.timer) env_.scheduler.Cancel(m.timer);
+    }
+    for (auto& w : q->waiters) {
+      if (!w->done) waiters.emplace_back(key, w);
+    }
+    q->waiters.clear();
+  }
+  for (auto& [handle, task] : move_tasks_) {
+    task->status = "CANCELLED";
+    env_.scheduler.Cancel(task->timer);
+  }
+  queues_.clear();
+  by_uid_.clear();
+  deleted_at_ms_.clear();
+  move_tasks_.clear();
+  return waiters;
 }
 
 Status SqsCore::LoadLocked() {

@@ -86,22 +86,23 @@ void SqsCore::ScheduleMessageTimerLocked(const QueuePtr& q, Message& m) {
   if (stopped_) return;
   std::weak_ptr<Queue> wq = q;
   const uint64_t seq = m.seq;
-  ScheduleGuarded(m.visible_at_ms, [this, wq, seq] { OnMessageTimer(wq, seq); });
+  m.timer = ScheduleGuarded(m.visible_at_ms, [this, wq, seq] { OnMessageTimer(wq, seq); });
 }
 
 void SqsCore::OnMessageTimer(std::weak_ptr<Queue> wq, uint64_t seq) {
   Deferred d;
   {
     std::lock_guard lock(mu_);
-    QueuePtr q = wq.lock();
-    if (!q || q->deleted) return;
-    auto it = q->messages.find(seq);
-    // A later ChangeMessageVisibility moved visible_at on: this timer is stale.
-    if (it == q->messages.end() || it->second.state == MsgState::kVisible ||
-        it->second.visible_at_ms > NowMs()) {
-      return;
+    // A reload drops the queue `wq` names (and schedules timers of its own).
+    QueuePtr q = RefreshLocked(d).ok() ? wq.lock() : nullptr;
+    if (q && !q->deleted) {
+      auto it = q->messages.find(seq);
+      // A later ChangeMessageVisibility moved visible_at on: this timer is stale.
+      if (it != q->messages.end() && it->second.state != MsgState::kVisible &&
+          it->second.visible_at_ms <= NowMs()) {
+        MakeVisibleLocked(*q, it->second, d);
+      }
     }
-    MakeVisibleLocked(*q, it->second, d);
   }
   RunDeferred(d);
 }
@@ -229,7 +230,7 @@ void SqsCore::WakeWaitersLocked(Queue& q, Deferred& d) {
     Sql writes;
     json messages = TakeLocked(q, w->params, writes, d);
     if (messages.empty()) {
-      if (!writes.empty()) env_.store.Write(std::move(writes), [](Status) {});
+      if (!writes.empty()) QueueWritesLocked(std::move(writes), nullptr, d);
       break;
     }
     q.waiters.pop_front();
@@ -336,7 +337,7 @@ SqsCore::OpResult SqsCore::ReceiveMessage(const RequestContext& ctx, json& in, D
   w->params = std::move(p);
   w->timer = ScheduleGuarded(now + wait * 1000, [this, w] { OnWaiterTimeout(w); });
   q->waiters.push_back(w);
-  if (!o.writes.empty()) env_.store.Write(std::move(o.writes), [](Status) {});
+  if (!o.writes.empty()) QueueWritesLocked(std::move(o.writes), nullptr, d);
   Outcome parked;
   parked.park = w;
   return parked;
@@ -457,25 +458,28 @@ void SqsCore::ScheduleRetentionLocked(const QueuePtr& q) {
 }
 
 void SqsCore::OnRetentionTimer(std::weak_ptr<Queue> wq) {
-  Sql writes;
+  Deferred d;
   {
     std::lock_guard lock(mu_);
-    QueuePtr q = wq.lock();
-    if (!q || q->deleted) return;
-    q->retention_timer = 0;
-    const int64_t cutoff = NowMs() - int64_t{q->retention_seconds} * 1000;
-    uint64_t last = 0;
-    while (!q->messages.empty() && q->messages.begin()->second.enqueued_ms <= cutoff) {
-      last = q->messages.begin()->first;
-      EraseMessageLocked(*q, q->messages.begin());
+    // A reload drops the queue `wq` names (and schedules timers of its own).
+    QueuePtr q = RefreshLocked(d).ok() ? wq.lock() : nullptr;
+    if (q && !q->deleted) {
+      q->retention_timer = 0;
+      const int64_t cutoff = NowMs() - int64_t{q->retention_seconds} * 1000;
+      uint64_t last = 0;
+      while (!q->messages.empty() && q->messages.begin()->second.enqueued_ms <= cutoff) {
+        last = q->messages.begin()->first;
+        EraseMessageLocked(*q, q->messages.begin());
+      }
+      if (last) {
+        QueueWritesLocked({{"DELETE FROM sqs_messages WHERE queue_uid=?1 AND seq<=?2",
+                            {static_cast<int64_t>(q->uid), static_cast<int64_t>(last)}}},
+                          nullptr, d);
+      }
+      ScheduleRetentionLocked(q);
     }
-    if (last) {
-      writes.push_back({"DELETE FROM sqs_messages WHERE queue_uid=?1 AND seq<=?2",
-                        {static_cast<int64_t>(q->uid), static_cast<int64_t>(last)}});
-    }
-    ScheduleRetentionLocked(q);
-    if (!writes.empty()) env_.store.Write(std::move(writes), [](Status) {});
   }
+  RunDeferred(d);
 }
 
 }  // namespace wharf::sqs

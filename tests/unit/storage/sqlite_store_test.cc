@@ -109,6 +109,30 @@ TEST_F(SqliteStoreTest, WritesAreVisibleAfterDoneAndAfterReopen) {
   EXPECT_EQ(CountRows(*store, "SELECT value FROM items WHERE name = 'a'"), 7);
 }
 
+// `still_valid` is asked when the write's turn comes, after the `done` callbacks of the earlier
+// groups have run: here the one that queued it changes its answer after queuing it.
+TEST_F(SqliteStoreTest, WriteIsNotTriedOnceItsConditionFails) {
+  auto store = OpenOrDie(dir_);
+  ASSERT_TRUE(store->Migrate("sqs", kSchemaV1).ok());
+  std::atomic<bool> first_done{false};
+  std::promise<Status> second;
+  store->Write({SqlStatement{kInsert, {std::string("a"), int64_t{1}}}}, [&](Status s) {
+    EXPECT_TRUE(s.ok());
+    store->Write(
+        {SqlStatement{kInsert, {std::string("b"), int64_t{2}}}},
+        [&](Status b) { second.set_value(std::move(b)); }, [&] { return !first_done.load(); });
+    first_done = true;
+  });
+  const Status b = second.get_future().get();
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().code, "ServiceUnavailable");
+  EXPECT_NE(b.error().message.find("not tried"), std::string::npos) << b.error().message;
+  const Status c = WriteAndWait(*store, {SqlStatement{kInsert, {std::string("c"), int64_t{3}}}});
+  EXPECT_TRUE(c.ok());
+  EXPECT_EQ(CountRows(*store, "SELECT count(*) FROM items WHERE name IN ('a', 'c')"), 2);
+  EXPECT_EQ(CountRows(*store, "SELECT count(*) FROM items WHERE name = 'b'"), 0);
+}
+
 TEST_F(SqliteStoreTest, LoopThreadCommitsItsOwnWritesWhenIdle) {
   auto store = OpenOrDie(dir_);
   ASSERT_TRUE(store->Migrate("sqs", kSchemaV1).ok());

@@ -1,0 +1,65 @@
+// The SNS engine on a SQLite store whose writes fail on demand (fault_vfs.h, as on a full disk):
+// a request answered 503 leaves nothing behind, neither in the engine's memory nor on disk, and
+// the engine carries on once the fault is gone.
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "fault_vfs.h"
+#include "sns_test_util.h"
+
+namespace wharf::sns::testing {
+namespace {
+
+class SnsFaultTest : public SnsFixture {
+ public:
+  void SetUp() override {
+    wharf::testing::InstallFaultVfs();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("wharf-sns-fault-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto s = OpenSqliteStore(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    store_ = std::move(s).value();
+    SnsFixture::SetUp();
+  }
+  void TearDown() override {
+    SnsFixture::TearDown();
+    std::filesystem::remove_all(dir_);
+  }
+  // Calls `op` while the disk is full: it must be answered 503.
+  void CallOnFullDisk(const std::string& op, json input) {
+    wharf::testing::FaultGuard fault(wharf::testing::Fault::kDiskFull);
+    const AwsError e = Err(op, std::move(input), "ServiceUnavailable");
+    EXPECT_NE(e.message.find("disk full"), std::string::npos) << e.message;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(SnsFaultTest, CreateTopicAnswered503LeavesNoTopic) {
+  const std::string arn = "arn:aws:sns:us-east-1:000000000000:t";
+  CallOnFullDisk("CreateTopic", {{"Name", "t"}});
+  Err("GetTopicAttributes", {{"TopicArn", arn}}, "NotFound");
+  EXPECT_EQ(Ok("ListTopics", json::object())["Topics"].size(), 0u);
+  EXPECT_EQ(CreateTopic("t"), arn);
+  StartEngines();  // a restart on the same store
+  EXPECT_EQ(Ok("ListTopics", json::object())["Topics"].size(), 1u);
+}
+
+TEST_F(SnsFaultTest, SubscribeAnswered503DeliversNothing) {
+  const std::string topic = CreateTopic("t");
+  const std::string queue = CreateQueue("q");
+  CallOnFullDisk("Subscribe", {{"TopicArn", topic}, {"Protocol", "sqs"}, {"Endpoint", queue}});
+  EXPECT_EQ(Ok("ListSubscriptionsByTopic", {{"TopicArn", topic}})["Subscriptions"].size(), 0u);
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "m"}});
+  EXPECT_EQ(Receive("q").size(), 0u);
+  StartEngines();
+  EXPECT_EQ(Ok("ListSubscriptionsByTopic", {{"TopicArn", topic}})["Subscriptions"].size(), 0u);
+  SubscribeQueue(topic, queue, {{"RawMessageDelivery", "true"}});
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "after"}});
+  EXPECT_EQ(ReceiveWait("q")[0]["Body"], "after");
+}
+
+}  // namespace
+}  // namespace wharf::sns::testing

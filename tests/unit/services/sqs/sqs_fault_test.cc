@@ -1,0 +1,127 @@
+// The SQS engine on a SQLite store whose writes fail on demand (fault_vfs.h, as on a full disk):
+// a request answered 503 leaves nothing behind, neither in the engine's memory nor on disk, and
+// the engine carries on once the fault is gone.
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "fault_vfs.h"
+#include "sqs_test_util.h"
+
+namespace wharf::sqs::testing {
+namespace {
+
+class SqsFaultTest : public SqsFixture {
+ protected:
+  void SetUp() override {
+    wharf::testing::InstallFaultVfs();
+    dir_ = std::filesystem::temp_directory_path() /
+           Named("wharf-sqs-fault-", ::getpid())
+               .append(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto s = OpenSqliteStore(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    store_ = std::move(s).value();
+    SqsFixture::SetUp();
+  }
+  void TearDown() override {
+    SqsFixture::TearDown();
+    std::filesystem::remove_all(dir_);
+  }
+  // A new engine (and store) on the same directory, as after kill -9 and restart.
+  void Restart() {
+    engine_->Stop();
+    engine_.reset();
+    store_->Close();
+    store_.reset();
+    auto s = OpenSqliteStore(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    store_ = std::move(s).value();
+    StartEngine();
+  }
+  // Calls `op` while the disk is full: it must be answered 503.
+  void CallOnFullDisk(const std::string& op, json input) {
+    wharf::testing::FaultGuard fault(wharf::testing::Fault::kDiskFull);
+    const AwsError e = Err(op, std::move(input), "ServiceUnavailable");
+    EXPECT_NE(e.message.find("disk full"), std::string::npos) << e.message;
+  }
+  std::filesystem::path dir_;
+};
+
+json Bodies(const json& messages) {
+  json bodies = json::array();
+  for (const auto& m : messages) bodies.push_back(m["Body"]);
+  return bodies;
+}
+
+TEST_F(SqsFaultTest, SendAnswered503IsNeverReceived) {
+  const std::string url = CreateQueue("q");
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "kept"}});
+  CallOnFullDisk("SendMessage", {{"QueueUrl", url}, {"MessageBody", "failed"}});
+  EXPECT_EQ(Bodies(Receive(url, {{"MaxNumberOfMessages", 10}})), json({"kept"}));
+  const json attrs = Ok("GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", {"All"}}});
+  EXPECT_EQ(attrs["Attributes"]["ApproximateNumberOfMessages"], "0");
+  EXPECT_EQ(attrs["Attributes"]["ApproximateNumberOfMessagesNotVisible"], "1");
+  Restart();
+  Advance(30'000);  // "kept" comes back from its receive
+  EXPECT_EQ(Bodies(Receive(url, {{"MaxNumberOfMessages", 10}})), json({"kept"}));
+}
+
+TEST_F(SqsFaultTest, CreateQueueAnswered503LeavesNoQueue) {
+  CallOnFullDisk("CreateQueue", {{"QueueName", "q"}});
+  Err("GetQueueUrl", {{"QueueName", "q"}}, "QueueDoesNotExist");
+  EXPECT_EQ(Ok("ListQueues", json::object()).value("QueueUrls", json::array()).size(), 0u);
+  const std::string url = CreateQueue("q");
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "m"}});
+  Restart();
+  EXPECT_EQ(Ok("GetQueueUrl", {{"QueueName", "q"}})["QueueUrl"], url);
+  EXPECT_EQ(Bodies(Receive(url)), json({"m"}));
+}
+
+TEST_F(SqsFaultTest, DeleteAnswered503LeavesTheMessage) {
+  const std::string url = CreateQueue("q", {{"VisibilityTimeout", "30"}});
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "m"}});
+  const json first = Receive(url);
+  ASSERT_EQ(first.size(), 1u);
+  CallOnFullDisk("DeleteMessage",
+                 {{"QueueUrl", url}, {"ReceiptHandle", first[0]["ReceiptHandle"]}});
+  EXPECT_EQ(Receive(url).size(), 0u);  // still in flight
+  Advance(30'000);
+  const json again = Receive(url, {{"AttributeNames", {"ApproximateReceiveCount"}}});
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0]["Body"], "m");
+  EXPECT_EQ(again[0]["Attributes"]["ApproximateReceiveCount"], "2");
+  Ok("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", again[0]["ReceiptHandle"]}});
+  Restart();
+  Advance(30'000);
+  EXPECT_EQ(Receive(url).size(), 0u);
+}
+
+// A reload keeps the long polls that were waiting: on the reloaded queue, with their deadline.
+TEST_F(SqsFaultTest, LongPollWaitsOnAcrossTheReload) {
+  const std::string url = CreateQueue("q");
+  auto poll = CallAsync("ReceiveMessage", {{"QueueUrl", url}, {"WaitTimeSeconds", 20}});
+  CallOnFullDisk("CreateQueue", {{"QueueName", "other"}});
+  Err("GetQueueUrl", {{"QueueName", "other"}}, "QueueDoesNotExist");  // after the reload
+  Advance(10'000);
+  EXPECT_FALSE(poll->Ready());
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "m"}});
+  std::unique_lock lock(poll->mu);
+  ASSERT_TRUE(
+      poll->cv.wait_for(lock, std::chrono::seconds(10), [&] { return poll->result.has_value(); }));
+  ASSERT_TRUE(poll->result->ok()) << poll->result->error().message;
+  EXPECT_EQ(Bodies(poll->result->value()["Messages"]), json({"m"}));
+}
+
+// Timers of the dropped state do nothing; the reloaded state's timers act on their own.
+TEST_F(SqsFaultTest, DelayedSendAnswered503NeverBecomesVisible) {
+  const std::string url = CreateQueue("q");
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "kept"}, {"DelaySeconds", 10}});
+  CallOnFullDisk("SendMessage",
+                 {{"QueueUrl", url}, {"MessageBody", "failed"}, {"DelaySeconds", 5}});
+  Advance(10'000);  // the timers reload the state before they act
+  EXPECT_EQ(Bodies(Receive(url, {{"MaxNumberOfMessages", 10}})), json({"kept"}));
+}
+
+}  // namespace
+}  // namespace wharf::sqs::testing
