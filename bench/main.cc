@@ -8,6 +8,7 @@
 #include "report.h"
 #include "scenario.h"
 #include "setup.h"
+#include "sns_fanout.h"
 #include "sns_http.h"
 
 int main(int argc, char** argv) {
@@ -24,8 +25,9 @@ int main(int argc, char** argv) {
   }
   Options& o = *options;
   try {
-    if (o.setup.workload.scenario == "sns-http") {
-      auto report = RunSnsHttp(o, std::cerr);
+    const std::string& scenario = o.setup.workload.scenario;
+    if (scenario == "sns-http" || scenario == "sns-fanout-latency") {
+      auto report = scenario == "sns-http" ? RunSnsHttp(o, std::cerr) : RunSnsFanout(o, std::cerr);
       if (!report.ok()) {
         std::cerr << "wharf-bench: " << report.error().message << "\n";
         return 1;

@@ -79,7 +79,9 @@ std::string Usage() {
       "usage: wharf-bench SCENARIO [options]\n"
       "scenarios:\n";
   for (const auto& s : Scenarios()) {
-    out += "  " + std::string(s.name) + std::string(16 - s.name.size(), ' ') +
+    constexpr size_t kColumn = 20;
+    out += "  " + std::string(s.name) +
+           std::string(s.name.size() < kColumn ? kColumn - s.name.size() : 1, ' ') +
            std::string(s.summary) + "\n";
   }
   out +=
@@ -95,7 +97,9 @@ std::string Usage() {
       "  --queue-url URL | --topic-arn ARN | --stream NAME   reuse instead of creating\n"
       "  --name NAME        name of the queue/topic/stream to create (bench-<scenario>-<time>)\n"
       "  --subscribers N    sns-publish: SQS queues subscribed to the topic; sns-http: http\n"
-      "                     subscriptions to wharf-bench's own endpoint (1)\n"
+      "                     subscriptions to wharf-bench's own endpoint (1);\n"
+      "                     sns-fanout-latency: SQS queues (10)\n"
+      "  --receivers N      sns-fanout-latency: long-polling connections per queue (2)\n"
       "  --shards N         kinesis-put: shard count (1)\n"
       "  --prefill N        send N messages to the queue first (sqs-cycle: 20000)\n"
       "  --region R         (us-east-1)   --access-key K --secret-key S   (test/test)\n"
@@ -109,6 +113,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   WorkloadConfig& w = o.setup.workload;
   bool duration_set = false;
   bool prefill_set = false;
+  bool subscribers_set = false;
   std::string endpoint = "http://127.0.0.1:4566";
   for (size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i];
@@ -175,6 +180,9 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       o.setup.name = value;
     } else if (flag == "--subscribers") {
       if (auto err = SetNumber<int>(flag, value, 0, 100, &o.setup.subscribers)) return *err;
+      subscribers_set = true;
+    } else if (flag == "--receivers") {
+      if (auto err = SetNumber<int>(flag, value, 1, 100, &o.receivers)) return *err;
     } else if (flag == "--shards") {
       if (auto err = SetNumber<int>(flag, value, 1, 500, &o.setup.shards)) return *err;
     } else if (flag == "--prefill") {
@@ -204,6 +212,11 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (o.load.threads > o.load.connections) o.load.threads = o.load.connections;
   if (w.scenario == "sqs-cycle" && !prefill_set && w.targets.queue_url.empty()) {
     o.setup.prefill = 20'000;
+  }
+  if (w.scenario == "sns-fanout-latency") {
+    if (o.load.rate <= 0) return Usage("sns-fanout-latency needs --rate (publishes/s)");
+    if (!subscribers_set) o.setup.subscribers = 10;
+    if (o.setup.subscribers < 1) return Usage("sns-fanout-latency needs --subscribers >= 1");
   }
   if (o.setup.name.empty()) {
     o.setup.name = "bench-" + w.scenario + "-" + std::to_string(std::time(nullptr)) + "-" +

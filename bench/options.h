@@ -18,6 +18,7 @@ inline constexpr int kMaxDurationSeconds = 600;
 struct Options {
   SetupConfig setup;  // setup.workload holds scenario, endpoint, credentials, targets
   LoadConfig load;
+  int receivers = 2;  // sns-fanout-latency: receiving connections per queue
   std::string label;  // name printed with the results (e.g. "wharf", "fauxqs")
   bool json = false;
   bool help = false;

@@ -40,6 +40,10 @@ std::string HumanLine(const RunReport& r) {
                 Ms(h.Percentile(0.99)), Ms(h.Percentile(0.999)), Ms(h.max()));
   std::string line = buf;
   if (s.unsent > 0) line += " | unsent " + std::to_string(s.unsent);
+  if (!r.counts.empty()) {
+    line += " |";
+    for (const auto& [name, count] : r.counts) line += " " + name + " " + std::to_string(count);
+  }
   return line;
 }
 
@@ -70,6 +74,7 @@ std::string JsonLine(const RunReport& r) {
         {"p999", Ms(h.Percentile(0.999))},
         {"max", Ms(h.max())}}},
   };
+  for (const auto& [name, count] : r.counts) j[name] = count;
   return j.dump();
 }
 

@@ -191,6 +191,9 @@ const std::vector<ScenarioInfo>& Scenarios() {
       {"sns-http", Resource::kTopic,
        "SNS Publish to a topic with --subscribers http endpoints served by wharf-bench "
        "(msg/s = notifications received)"},
+      {"sns-fanout-latency", Resource::kTopic,
+       "SNS Publish at --rate to a topic with --subscribers SQS queues (10) read by long polls: "
+       "latency = publish until received from every queue"},
       {"kinesis-put", Resource::kStream, "Kinesis JSON 1.1 PutRecord, rotating partition keys"},
   };
   return kAll;

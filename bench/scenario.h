@@ -34,6 +34,7 @@ struct Targets {
   std::string queue_url;
   std::string topic_arn;
   std::string stream;
+  std::vector<std::string> subscriber_queue_urls;  // the SQS queues setup subscribed to the topic
 };
 
 struct WorkloadConfig {
@@ -56,7 +57,8 @@ class Workload {
 };
 
 // Returns a workload for connection number `index`.
-// REQUIRES: FindScenario(config.scenario) != nullptr.
+// REQUIRES: FindScenario(config.scenario) != nullptr; not sns-fanout-latency, whose numbered
+// publishes are made by RunSnsFanout (sns_fanout.h).
 std::unique_ptr<Workload> MakeWorkload(const WorkloadConfig& config, int index);
 
 // `size` printable ASCII bytes (deterministic).

@@ -56,7 +56,10 @@ Result<std::string> QueueArn(SyncClient& http, AwsClient& sqs, const std::string
   return arn;
 }
 
-Result<std::string> CreateTopic(SyncClient& http, const SetupConfig& config, std::ostream& log) {
+// Creates the topic and its subscriber queues; fills targets.topic_arn and
+// targets.subscriber_queue_urls.
+Status CreateTopic(SyncClient& http, const SetupConfig& config, Targets& targets,
+                   std::ostream& log) {
   const WorkloadConfig& w = config.workload;
   AwsClient sns(w.endpoint, w.credentials, w.region, "sns");
   AwsClient sqs(w.endpoint, w.credentials, w.region, "sqs");
@@ -77,9 +80,11 @@ Result<std::string> CreateTopic(SyncClient& http, const SetupConfig& config, std
                                       {"Endpoint", *queue_arn}}));
     if (!s.ok()) return s.error();
     if (s->status != 200) return SetupError("Subscribe", *s);
+    targets.subscriber_queue_urls.push_back(*url);
   }
   log << "setup: topic " << arn << " with " << config.subscribers << " SQS subscribers\n";
-  return arn;
+  targets.topic_arn = arn;
+  return OkStatus();
 }
 
 Status CreateStream(SyncClient& http, const SetupConfig& config, std::ostream& log) {
@@ -233,9 +238,7 @@ Result<Targets> Prepare(const SetupConfig& config, std::ostream& log) {
     }
     if (config.prefill > 0) WHARF_RETURN_IF_ERROR(Prefill(config, targets.queue_url, log));
   } else if (info->needs == Resource::kTopic && targets.topic_arn.empty()) {
-    auto arn = CreateTopic(http, config, log);
-    if (!arn.ok()) return arn.error();
-    targets.topic_arn = *arn;
+    WHARF_RETURN_IF_ERROR(CreateTopic(http, config, targets, log));
   } else if (info->needs == Resource::kStream && targets.stream.empty()) {
     WHARF_RETURN_IF_ERROR(CreateStream(http, config, log));
     targets.stream = config.name;

@@ -34,6 +34,7 @@ HttpResponse Answer(int status, std::string body) {
 TEST(ScenarioTest, EveryScenarioIsKnown) {
   for (const auto& s : Scenarios()) {
     ASSERT_NE(FindScenario(s.name), nullptr);
+    if (s.name == "sns-fanout-latency") continue;  // its publishes come from RunSnsFanout
     auto w = MakeWorkload(Config(std::string(s.name)), 0);
     EXPECT_FALSE(w->NextRequest().empty()) << s.name;
   }
