@@ -32,4 +32,23 @@ void WriteUnderLock(Store& store, std::vector<SqlStatement> statements,
   if (h->state.exchange(2) == 1) deferred.push_back([h] { h->done(std::move(h->status)); });
 }
 
+void WriteMarkingStale(Store& store, std::mutex& engine_mu, EngineCommitState& state,
+                       std::vector<SqlStatement> statements, std::function<void(Status)> done,
+                       std::vector<std::function<void()>>& deferred) {
+  const uint64_t failures = state.failed_commits.load();
+  WriteUnderLock(
+      store, std::move(statements),
+      [&engine_mu, &state, failures, done = std::move(done)](Status s) mutable {
+        if (!s.ok()) {
+          std::lock_guard lock(engine_mu);
+          if (state.failed_commits.load() == failures) {
+            state.stale = true;
+            ++state.failed_commits;
+          }
+        }
+        if (done) done(std::move(s));
+      },
+      [&state, failures] { return state.failed_commits.load() == failures; }, deferred);
+}
+
 }  // namespace wharf

@@ -3,9 +3,11 @@
 // The SQLite implementation commits many requests per transaction (group commit).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -99,6 +101,25 @@ class Store {
 void WriteUnderLock(Store& store, std::vector<SqlStatement> statements,
                     std::function<void(Status)> done, std::function<bool()> still_valid,
                     std::vector<std::function<void()>>& deferred);
+
+// An engine whose memory runs ahead of its store (it changes memory, then queues the writes)
+// must not keep a change whose commit failed: the failure marks its state stale, and the
+// engine drops and reloads it before its next operation. `stale` is guarded by the engine's
+// mutex; `failed_commits` counts the marks and is read by the store without it.
+struct EngineCommitState {
+  bool stale = false;
+  std::atomic<uint64_t> failed_commits{0};
+};
+
+// WriteUnderLock for such an engine. A failed commit marks `state` stale, under `engine_mu`,
+// unless a failure was marked since this write was queued (that write changed a state that is
+// dropped already, so failures do not cascade). The write itself is tried only if no failure
+// was marked since it was queued: an operation ran either before a mark (and its writes fail
+// with the marked one) or after it (and reloaded the state first).
+// REQUIRES: the caller holds `engine_mu`.
+void WriteMarkingStale(Store& store, std::mutex& engine_mu, EngineCommitState& state,
+                       std::vector<SqlStatement> statements, std::function<void(Status)> done,
+                       std::vector<std::function<void()>>& deferred);
 
 // Opens (creating if needed) `<data_dir>` and `<data_dir>/wharf.db` in WAL mode with
 // synchronous=NORMAL (commits survive kill -9 of the process; an OS crash may lose the last

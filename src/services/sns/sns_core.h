@@ -358,10 +358,8 @@ class SnsCore {
 
   mutable std::mutex mu_;
   bool stopped_ = false;
-  bool stale_ = false;       // a write failed to commit since the state was loaded
-  uint64_t generation_ = 0;  // how many times the state was dropped
-  // Writes of this engine that failed to commit; changed under mu_, read by the store without.
-  std::atomic<uint64_t> failed_commits_{0};
+  uint64_t generation_ = 0;         // how many times the state was dropped
+  EngineCommitState commit_state_;  // stale after a failed commit (see WriteMarkingStale)
   std::map<std::string, std::shared_ptr<Topic>> topics_;                   // by arn
   std::map<std::string, std::shared_ptr<Subscription>> subscriptions_;     // by arn
   std::map<std::string, std::shared_ptr<PlatformApp>> apps_;               // by arn

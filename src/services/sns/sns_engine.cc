@@ -136,7 +136,7 @@ void SnsCore::Commit(Outcome o, uint64_t generation, OperationReply reply) {
   Deferred d;
   {
     std::lock_guard lock(mu_);
-    if (!stale_ && generation == generation_) {
+    if (!commit_state_.stale && generation == generation_) {
       CommitLocked(std::move(o), std::move(reply), d);
     } else {
       d.push_back([reply = std::move(reply)] {
@@ -149,23 +149,7 @@ void SnsCore::Commit(Outcome o, uint64_t generation, OperationReply reply) {
 }
 
 void SnsCore::QueueWritesLocked(Sql writes, std::function<void(Status)> done, Deferred& d) {
-  const uint64_t failures = failed_commits_.load();
-  WriteUnderLock(
-      env_.store, std::move(writes),
-      [this, failures, done = std::move(done)](Status s) mutable {
-        if (!s.ok()) {
-          // Under mu_, so that an operation runs either before the mark (and its writes fail
-          // with this one: still_valid below) or after it (and reloads the state first). A
-          // write made before an earlier mark changed a state that is dropped already.
-          std::lock_guard lock(mu_);
-          if (failed_commits_.load() == failures) {
-            stale_ = true;
-            ++failed_commits_;
-          }
-        }
-        if (done) done(std::move(s));
-      },
-      [this, failures] { return failed_commits_.load() == failures; }, d);
+  WriteMarkingStale(env_.store, mu_, commit_state_, std::move(writes), std::move(done), d);
 }
 
 void SnsCore::RunDeferred(Deferred& d) {
@@ -241,7 +225,7 @@ Status SnsCore::ApplyInit(const json& section) {
         if (!sub.ok()) st = std::move(sub).error();
       }
       if (!st.ok()) {
-        stale_ = true;  // what this entry made before the failure is not kept
+        commit_state_.stale = true;  // what this entry made before the failure is not kept
       } else {
         QueueWritesLocked(
             std::move(writes), [&committed](Status s) { committed.set_value(std::move(s)); }, d);

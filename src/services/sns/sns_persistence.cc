@@ -105,13 +105,13 @@ Status SnsCore::LoadLocked() {
 }
 
 Status SnsCore::RefreshLocked(Deferred& d) {
-  if (!stale_) return OkStatus();
+  if (!commit_state_.stale) return OkStatus();
   auto running = std::move(deliveries_);
   deliveries_.clear();
   DropStateLocked();
   Status loaded = LoadLocked();
   if (loaded.ok()) {
-    stale_ = false;
+    commit_state_.stale = false;
   } else {
     DropStateLocked();  // what was loaded before the read failed
   }

@@ -95,7 +95,7 @@ Status SqsCore::ApplyInit(const json& section) {
       pending = std::move(retry);
     }
     if (!status.ok()) {
-      stale_ = true;  // the queues made before the failure are not kept
+      commit_state_.stale = true;  // the queues made before the failure are not kept
     } else if (!writes.empty()) {
       QueueWritesLocked(std::move(writes), nullptr, d);
     }

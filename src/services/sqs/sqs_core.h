@@ -289,9 +289,7 @@ class SqsCore {
   uint64_t next_uid_ = 1;
   uint64_t next_nonce_ = 1;
   bool stopped_ = false;
-  bool stale_ = false;  // a write failed to commit since the state was loaded
-  // Writes of this engine that failed to commit; changed under mu_, read by the store without.
-  std::atomic<uint64_t> failed_commits_{0};
+  EngineCommitState commit_state_;  // stale after a failed commit (see WriteMarkingStale)
   std::shared_ptr<int> life_ = std::make_shared<int>(0);  // expires when the engine dies
 };
 

@@ -116,23 +116,7 @@ void SqsCore::CommitLocked(Outcome o, OperationReply reply, Deferred& d) {
 }
 
 void SqsCore::QueueWritesLocked(Sql writes, std::function<void(Status)> done, Deferred& d) {
-  const uint64_t failures = failed_commits_.load();
-  WriteUnderLock(
-      env_.store, std::move(writes),
-      [this, failures, done = std::move(done)](Status s) mutable {
-        if (!s.ok()) {
-          // Under mu_, so that an operation runs either before the mark (and its writes fail
-          // with this one: still_valid below) or after it (and reloads the state first). A
-          // write made before an earlier mark changed a state that is dropped already.
-          std::lock_guard lock(mu_);
-          if (failed_commits_.load() == failures) {
-            stale_ = true;
-            ++failed_commits_;
-          }
-        }
-        if (done) done(std::move(s));
-      },
-      [this, failures] { return failed_commits_.load() == failures; }, d);
+  WriteMarkingStale(env_.store, mu_, commit_state_, std::move(writes), std::move(done), d);
 }
 
 void SqsCore::RunDeferred(Deferred& d) {

@@ -53,11 +53,11 @@ Status SqsCore::Start() {
 }
 
 Status SqsCore::RefreshLocked(Deferred& d) {
-  if (!stale_) return OkStatus();
+  if (!commit_state_.stale) return OkStatus();
   auto waiters = DropStateLocked();
   Status loaded = LoadLocked();
   if (loaded.ok()) {
-    stale_ = false;
+    commit_state_.stale = false;
     ResumeMoveTasksLocked();
   } else {
     DropStateLocked();  // what was loaded before the read failed
