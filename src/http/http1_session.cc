@@ -8,6 +8,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <charconv>
+#include <iterator>
 #include <string_view>
 #include <utility>
 
@@ -246,6 +247,7 @@ void Http1Session::DispatchRequest() {
   req.method.assign(Sv(msg.method_string()));
   req.target.assign(Sv(msg.target()));
   SplitTarget(req);
+  req.headers.reserve(static_cast<size_t>(std::distance(msg.begin(), msg.end())));
   for (const auto& field : msg) {
     std::string name(Sv(field.name_string()));
     for (char& c : name) {
