@@ -7,10 +7,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "wharf/core/result.h"
 
@@ -33,8 +32,8 @@ using OperationReply = std::function<void(Result<nlohmann::json>)>;
 
 // A request to a service's admin routes under /_wharf/<service>/...
 struct AdminRequest {
-  std::string method;                        // GET, POST, DELETE
-  std::string path;                          // after "/_wharf/<service>", e.g. "/queues/q1/messages"
+  std::string method;  // GET, POST, DELETE
+  std::string path;    // after "/_wharf/<service>", e.g. "/queues/q1/messages"
   std::map<std::string, std::string> query;  // decoded query parameters
   nlohmann::json body;                       // parsed JSON body, or null
 };
@@ -58,8 +57,8 @@ class ServiceEngine {
   // answered only once its writes have committed; when a commit fails (503), the engine reloads
   // its state from the store before its next operation or timer acts on it, so nothing of a
   // change answered with an error is seen later.
-  virtual void Invoke(const RequestContext& ctx, const std::string& operation,
-                      nlohmann::json input, OperationReply reply) = 0;
+  virtual void Invoke(const RequestContext& ctx, const std::string& operation, nlohmann::json input,
+                      OperationReply reply) = 0;
   // Answers every pending long poll (as AWS does when its wait ends) and stops new timers.
   virtual void Stop() = 0;
   // Forgets all state of this service, in memory and in storage. Replies after it is durable.
