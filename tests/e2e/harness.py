@@ -6,9 +6,10 @@ and Debian's /usr/bin/python3 (boto3 1.26).
 The server binary comes from `--wharf PATH` on the command line (ctest passes
 $<TARGET_FILE:wharf>) or the WHARF_BIN environment variable. It is started as
 `wharf --port 0 --in-memory --clock virtual` (or `--data-dir DIR`) and the port is parsed from the
-"wharf <version> listening on http://127.0.0.1:<port>" line. Every server started here is killed
-at the end: by stop()/kill(), by the class cleanup of WharfTestCase, at interpreter exit, on
-SIGTERM/SIGINT of the test process, and (Linux) by PR_SET_PDEATHSIG if the test process dies.
+"wharf <version> listening on http://127.0.0.1:<port>" line. Every server started here is stopped
+at the end: by stop()/kill(), by the class cleanups of WharfTestCase (SIGTERM with exit 0
+required, then a kill), at interpreter exit, on SIGTERM/SIGINT of the test process, and (Linux) by
+PR_SET_PDEATHSIG if the test process dies.
 
 WHARF_E2E_TARGET=moto runs the same tests against moto_server instead, only to sanity-check test
 logic while the binary does not exist: admin endpoints and the virtual clock are missing there, so
@@ -219,6 +220,14 @@ class Server:
         self._forget()
         return rc
 
+    def shut_down(self):
+        """Stops the server with SIGTERM and raises AssertionError unless it exits 0 (a graceful
+        stop: in a sanitizer build this is where leaks and reports at exit show up)."""
+        rc = self.stop(signal.SIGTERM)
+        if self.is_wharf and rc not in (None, 0):
+            raise AssertionError("wharf did not stop cleanly (exit %s); stderr:\n%s"
+                                 % (rc, self.last_stderr))
+
     def kill(self):
         if self.proc is None:
             return
@@ -340,8 +349,9 @@ def md5_of_message_attributes(attrs):
 
 
 class WharfTestCase(unittest.TestCase):
-    """One server per test class (started in setUpClass, always killed by a class cleanup);
-    state is reset before each test."""
+    """One server per test class, started in setUpClass; state is reset before each test. A class
+    cleanup stops it with SIGTERM and fails the class unless it exits 0 (another kills it in any
+    case)."""
 
     server = None
     server_args = ()
@@ -352,6 +362,7 @@ class WharfTestCase(unittest.TestCase):
         cls.server = Server(extra_args=cls.server_args)
         cls.addClassCleanup(cls.server.kill)
         cls.server.start()
+        cls.addClassCleanup(cls.server.shut_down)
 
     def setUp(self):
         super().setUp()
