@@ -73,8 +73,11 @@ struct CachedStatement {
 // over, so that cost ~15 % of a SendMessage's CPU.
 constexpr int kCheckpointPages = 1000;
 // Under a steady stream of commits a checkpoint beside them rarely covers the whole WAL, and only
-// a whole one lets the WAL start over. Past this many pages the writer itself checkpoints right
-// after its commit (copying what the checkpointer has not yet), which bounds the WAL.
+// a whole one lets the WAL start over. Past this many pages the checkpointer is woken after every
+// commit, so that it keeps up closely and one of its checkpoints soon covers everything.
+constexpr int kCatchUpPages = 4 * kCheckpointPages;
+// The last resort: past this many pages the committing thread (usually an event loop, so its
+// requests wait) checkpoints itself right after its commit, which bounds the WAL.
 constexpr int kWriterCheckpointPages = 8 * kCheckpointPages;
 
 class SqliteStore final : public Store {
@@ -177,7 +180,7 @@ class SqliteStore final : public Store {
   }
   void WriterLoop();
   // SQLite's WAL hook on the writer connection, after every commit: wakes the checkpointer
-  // when the WAL has grown by kCheckpointPages since it last did.
+  // when the WAL has grown by kCheckpointPages since it last did, or holds kCatchUpPages.
   static int OnWalCommit(void* self, sqlite3* db, const char* schema, int pages);
   void CheckpointLoop();
   void CommitGroup(std::vector<PendingWrite>& group);
@@ -259,7 +262,7 @@ int SqliteStore::OnWalCommit(void* self, sqlite3* db, const char*, int pages) {
   if (pages < store->checkpoint_mark_) store->checkpoint_mark_ = 0;  // the WAL started over
   if (pages >= kWriterCheckpointPages) {
     sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  } else if (pages >= store->checkpoint_mark_ + kCheckpointPages) {
+  } else if (pages >= store->checkpoint_mark_ + kCheckpointPages || pages >= kCatchUpPages) {
     store->checkpoint_mark_ = pages;
     std::lock_guard lock(store->checkpoint_mu_);
     store->checkpoint_wanted_ = true;
