@@ -310,7 +310,7 @@ void H2Session::Submit(int32_t id, Stream& s, HttpResponse& response) {
     add(names.back(), v);
   }
   HeaderPresence present = ScanHeaders(response);
-  std::string date(HttpDate());
+  std::string date(HttpDate(core_->options.now_ms));
   if (!present.date) add("date", date);
   if (!present.server) add("server", kServerName);
   bool body_allowed = StatusAllowsBody(response.status, s.head);

@@ -1,6 +1,6 @@
 // A cleartext HTTP/2 connection (prior knowledge) served with an nghttp2 server session driven
-// by Asio reads and writes. One HttpRequest per stream. All state lives on the socket's loop (one thread).
-// Internal to src/http.
+// by Asio reads and writes. One HttpRequest per stream. All state lives on the socket's loop (one
+// thread). Internal to src/http.
 #pragma once
 
 #include <nghttp2/nghttp2.h>

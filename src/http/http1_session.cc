@@ -235,7 +235,8 @@ void Http1Session::Fail(int status) {
   Slot s;
   s.ready = true;
   s.close_after = true;
-  AppendHttp1Head(s.data, 11, false, false, false, r.body.size(), r);
+  AppendHttp1Head(s.data, 11, false, false, false, r.body.size(), r,
+                  HttpDate(core_->options.now_ms));
   s.data += r.body;
   slots_.push_back(std::move(s));
   Pump();
@@ -293,7 +294,8 @@ void Http1Session::OnResponse(uint64_t seq, HttpResponse response) {
   if (response.stream) {
     s->chunked = s->version == 11;
     if (!s->chunked) s->close_after = true;  // HTTP/1.0: the body ends when the connection does
-    AppendHttp1Head(s->data, s->version, !s->close_after, s->head, s->chunked, 0, response);
+    AppendHttp1Head(s->data, s->version, !s->close_after, s->head, s->chunked, 0, response,
+                    HttpDate(core_->options.now_ms));
     s->ready = true;
     s->streaming = true;
     auto sink = std::make_shared<Http1Sink>(Self(), socket_.get_executor(), seq);
@@ -303,7 +305,7 @@ void Http1Session::OnResponse(uint64_t seq, HttpResponse response) {
     return;
   }
   AppendHttp1Head(s->data, s->version, !s->close_after, s->head, false, response.body.size(),
-                  response);
+                  response, HttpDate(core_->options.now_ms));
   if (StatusAllowsBody(response.status, s->head)) s->data += response.body;
   s->ready = true;
   Pump();

@@ -17,11 +17,11 @@ void AppendNumber(std::string& out, uint64_t n) {
 
 }  // namespace
 
-std::string_view HttpDate() {
+std::string_view HttpDate(const std::function<int64_t()>& now_ms) {
   thread_local time_t cached_second = 0;
   thread_local char cached[40] = {0};
   thread_local size_t cached_len = 0;
-  time_t now = time(nullptr);
+  const time_t now = now_ms ? static_cast<time_t>(now_ms() / 1000) : time(nullptr);
   if (now != cached_second) {
     struct tm tm_utc;
     gmtime_r(&now, &tm_utc);
@@ -67,7 +67,8 @@ bool StatusAllowsBody(int status, bool head_request) {
 }
 
 void AppendHttp1Head(std::string& out, int version, bool keep_alive, bool head_request,
-                     bool chunked, size_t body_size, const HttpResponse& response) {
+                     bool chunked, size_t body_size, const HttpResponse& response,
+                     std::string_view date) {
   out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   AppendNumber(out, static_cast<uint64_t>(response.status));
   out.push_back(' ');
@@ -84,7 +85,7 @@ void AppendHttp1Head(std::string& out, int version, bool keep_alive, bool head_r
     out.append(n).append(": ").append(v).append("\r\n");
   }
   HeaderPresence present = ScanHeaders(response);
-  if (!present.date) out.append("Date: ").append(HttpDate()).append("\r\n");
+  if (!present.date) out.append("Date: ").append(date).append("\r\n");
   if (!present.server) out.append("Server: ").append(kServerName).append("\r\n");
   if (chunked) {
     out.append("Transfer-Encoding: chunked\r\n");

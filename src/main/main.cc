@@ -145,6 +145,7 @@ int Run(int argc, char** argv) {
   // requests (group commit without a thread hand-off).
   options.on_thread_start = [&store] { store->CommitOnIdle(); };
   options.on_idle = [&store] { store->CommitQueued(); };
+  options.now_ms = [&clock = *clock] { return clock.NowMs(); };
   auto server = HttpServer::Start(options, dispatcher.AsHandler());
   if (!server.ok()) {
     shutdown();

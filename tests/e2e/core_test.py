@@ -5,6 +5,7 @@ input, shutdown, persistence across restarts, and account selection.
 Run: python3 core_test.py --wharf PATH
 """
 
+import email.utils
 import json
 import shutil
 import signal
@@ -69,6 +70,18 @@ class AdminTest(harness.WharfTestCase):
                                         MessageSystemAttributeNames=["SentTimestamp"])["Messages"]
         sent = {m["Body"]: int(m["Attributes"]["SentTimestamp"]) for m in msgs}
         self.assertGreaterEqual(sent["after"] - sent["before"], 3_600_000)
+
+    def test_date_header_follows_the_clock(self):
+        """SDKs correct their clock skew from Date: it must show wharf's (virtual) time."""
+        self.server.require_admin()
+        now_ms = self.server.request("GET", "/_wharf/clock").json()["now_ms"]
+        moved = now_ms + 400 * 86_400_000  # 400 days on
+        reply = self.server.request("POST", "/_wharf/clock", {"set_ms": moved},
+                                    {"Content-Type": "application/json"})
+        self.assertEqual(reply.status, 200, reply)
+        expected = email.utils.formatdate(moved // 1000, usegmt=True)
+        for path in ("/_wharf/health", "/"):
+            self.assertEqual(self.server.request("GET", path).headers["date"], expected)
 
     def test_clock_rejects_bad_body(self):
         reply = self.server.request("POST", "/_wharf/clock", "{not json",

@@ -29,6 +29,10 @@ struct HttpServerOptions {
   // row) and before it waits for more: where work gathered from many requests is finished in
   // one go (committing their writes, say).
   std::function<void()> on_idle;
+  // The time (epoch ms) the Date header shows: wharf's Clock, so that SDKs which correct their
+  // clock skew from it (JS v3, Java) sign with the time a virtual clock says. Empty: the system
+  // clock.
+  std::function<int64_t()> now_ms;
 };
 
 // A running server. All methods are thread-safe.
