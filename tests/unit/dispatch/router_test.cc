@@ -189,6 +189,37 @@ TEST_F(RouterTest, Rule5OldJavaQueuePathInjectsQueueUrl) {
   EXPECT_TRUE(not_queue.inject_form.empty());
 }
 
+TEST_F(RouterTest, SqsMessagesEndpointIsAnSqsListing) {
+  Route plain = R(Make("GET", "/_aws/sqs/messages", "QueueUrl=u&ShowDelayed=true", {}));
+  EXPECT_EQ(plain.service, "sqs");
+  EXPECT_TRUE(plain.sqs_messages);
+  EXPECT_EQ(plain.protocol, Protocol::kQuery);
+  EXPECT_EQ(plain.operation, "ReceiveMessage");
+  EXPECT_EQ(plain.inject_form, "Action=ReceiveMessage");
+
+  Route by_path = R(Make("GET", "/_aws/sqs/messages/eu-west-1/123456789012/q1", "", {}));
+  EXPECT_TRUE(by_path.sqs_messages);
+  EXPECT_EQ(by_path.region, "eu-west-1");
+  EXPECT_EQ(by_path.inject_form,
+            "Action=ReceiveMessage&QueueUrl=http%3A%2F%2Flocalhost%3A4566%2F123456789012%2Fq1");
+
+  Route sdk = R(Make("POST", "/_aws/sqs/messages", "",
+                     {{"authorization", Auth("123456789012/20261128/us-east-1/sqs")},
+                      {"content-type", "application/x-amz-json-1.0"},
+                      {"x-amz-target", "AmazonSQS.ReceiveMessage"}},
+                     R"({"QueueUrl":"u"})"));
+  EXPECT_TRUE(sdk.sqs_messages);
+  EXPECT_EQ(sdk.protocol, Protocol::kJson);
+  EXPECT_EQ(sdk.operation, "ReceiveMessage");
+  EXPECT_TRUE(sdk.inject_form.empty());
+
+  Route query_sdk = R(Make("POST", "/_aws/sqs/messages", "", {{"content-type", kForm}},
+                           "Action=ReceiveMessage&QueueUrl=u&Version=2012-11-05"));
+  EXPECT_TRUE(query_sdk.inject_form.empty());  // the form names its Action and queue
+
+  EXPECT_FALSE(R(Make("GET", "/_aws/sqs/messagesX", "QueueUrl=u", {})).sqs_messages);
+}
+
 TEST_F(RouterTest, Rule6VirtualHostBucket) {
   HttpRequest request = Make("GET", "/key", "", {});
   request.headers = {{"host", "my-bucket.localhost:4566"}};
