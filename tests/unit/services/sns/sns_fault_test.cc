@@ -1,9 +1,6 @@
 // The SNS engine on a SQLite store whose writes fail on demand (fault_vfs.h, as on a full disk):
 // a request answered 503 leaves nothing behind, neither in the engine's memory nor on disk, and
 // the engine carries on once the fault is gone.
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "fault_vfs.h"
 #include "sns_test_util.h"
@@ -11,22 +8,11 @@
 namespace wharf::sns::testing {
 namespace {
 
-class SnsFaultTest : public SnsFixture {
+class SnsFaultTest : public SnsOnDiskFixture {
  public:
   void SetUp() override {
     wharf::testing::InstallFaultVfs();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("wharf-sns-fault-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto s = OpenSqliteStore(dir_.string());
-    ASSERT_TRUE(s.ok()) << s.error().message;
-    store_ = std::move(s).value();
-    SnsFixture::SetUp();
-  }
-  void TearDown() override {
-    SnsFixture::TearDown();
-    std::filesystem::remove_all(dir_);
+    SnsOnDiskFixture::SetUp();
   }
   // Calls `op` while the disk is full: it must be answered 503.
   void CallOnFullDisk(const std::string& op, json input) {
@@ -34,7 +20,6 @@ class SnsFaultTest : public SnsFixture {
     const AwsError e = Err(op, std::move(input), "ServiceUnavailable");
     EXPECT_NE(e.message.find("disk full"), std::string::npos) << e.message;
   }
-  std::filesystem::path dir_;
 };
 
 TEST_F(SnsFaultTest, CreateTopicAnswered503LeavesNoTopic) {

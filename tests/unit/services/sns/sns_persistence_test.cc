@@ -1,29 +1,11 @@
 // Durability: state and pending deliveries survive a restart on SQLite; ApplyInit; Reset.
-#include <filesystem>
 
 #include "sns_test_util.h"
 
 namespace wharf::sns::testing {
 namespace {
 
-class PersistenceTest : public SnsFixture {
- public:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("wharf-sns-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto s = OpenSqliteStore(dir_.string());
-    ASSERT_TRUE(s.ok()) << s.error().message;
-    store_ = std::move(s).value();
-    SnsFixture::SetUp();
-  }
-  void TearDown() override {
-    SnsFixture::TearDown();
-    std::filesystem::remove_all(dir_);
-  }
-  std::filesystem::path dir_;
-};
+class PersistenceTest : public SnsOnDiskFixture {};
 
 TEST_F(PersistenceTest, StateSurvivesRestart) {
   std::string topic = CreateTopic("t", {{"DisplayName", "kept"}});

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <condition_variable>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -88,6 +90,26 @@ class SnsFixture : public ::testing::Test {
   std::unique_ptr<Store> store_;
   std::unique_ptr<sqs::SqsEngine> sqs_;
   std::unique_ptr<SnsEngine> sns_;
+};
+
+// SnsFixture on a SQLite store in a new temporary directory, removed after the test.
+class SnsOnDiskFixture : public SnsFixture {
+ public:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("wharf-sns-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto s = OpenSqliteStore(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    store_ = std::move(s).value();
+    SnsFixture::SetUp();
+  }
+  void TearDown() override {
+    SnsFixture::TearDown();
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
 };
 
 }  // namespace wharf::sns::testing

@@ -1,9 +1,6 @@
 // The SQS engine on a SQLite store whose writes fail on demand (fault_vfs.h, as on a full disk):
 // a request answered 503 leaves nothing behind, neither in the engine's memory nor on disk, and
 // the engine carries on once the fault is gone.
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "fault_vfs.h"
 #include "sqs_test_util.h"
@@ -11,33 +8,11 @@
 namespace wharf::sqs::testing {
 namespace {
 
-class SqsFaultTest : public SqsFixture {
+class SqsFaultTest : public SqsOnDiskFixture {
  protected:
   void SetUp() override {
     wharf::testing::InstallFaultVfs();
-    dir_ = std::filesystem::temp_directory_path() /
-           Named("wharf-sqs-fault-", ::getpid())
-               .append(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto s = OpenSqliteStore(dir_.string());
-    ASSERT_TRUE(s.ok()) << s.error().message;
-    store_ = std::move(s).value();
-    SqsFixture::SetUp();
-  }
-  void TearDown() override {
-    SqsFixture::TearDown();
-    std::filesystem::remove_all(dir_);
-  }
-  // A new engine (and store) on the same directory, as after kill -9 and restart.
-  void Restart() {
-    engine_->Stop();
-    engine_.reset();
-    store_->Close();
-    store_.reset();
-    auto s = OpenSqliteStore(dir_.string());
-    ASSERT_TRUE(s.ok()) << s.error().message;
-    store_ = std::move(s).value();
-    StartEngine();
+    SqsOnDiskFixture::SetUp();
   }
   // Calls `op` while the disk is full: it must be answered 503.
   void CallOnFullDisk(const std::string& op, json input) {
@@ -45,7 +20,6 @@ class SqsFaultTest : public SqsFixture {
     const AwsError e = Err(op, std::move(input), "ServiceUnavailable");
     EXPECT_NE(e.message.find("disk full"), std::string::npos) << e.message;
   }
-  std::filesystem::path dir_;
 };
 
 json Bodies(const json& messages) {

@@ -1,41 +1,11 @@
-#include <unistd.h>
 
-#include <filesystem>
 
 #include "sqs_test_util.h"
 
 namespace wharf::sqs::testing {
 namespace {
 
-class SqsPersistence : public SqsFixture {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           Named("wharf-sqs-test-", ::getpid())
-               .append(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto s = OpenSqliteStore(dir_.string());
-    ASSERT_TRUE(s.ok()) << s.error().message;
-    store_ = std::move(s).value();
-    SqsFixture::SetUp();
-  }
-  void TearDown() override {
-    SqsFixture::TearDown();
-    std::filesystem::remove_all(dir_);
-  }
-  // A new engine (and store) on the same directory, as after kill -9 and restart.
-  void Restart() {
-    engine_->Stop();
-    engine_.reset();
-    store_->Close();
-    store_.reset();
-    auto s = OpenSqliteStore(dir_.string());
-    ASSERT_TRUE(s.ok()) << s.error().message;
-    store_ = std::move(s).value();
-    StartEngine();
-  }
-  std::filesystem::path dir_;
-};
+class SqsPersistence : public SqsOnDiskFixture {};
 
 TEST_F(SqsPersistence, StateSurvivesRestart) {
   std::string url = CreateQueue("q", {{"VisibilityTimeout", "60"}});

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <condition_variable>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -64,6 +66,40 @@ class SqsFixture : public ::testing::Test {
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SqsEngine> engine_;
+};
+
+// SqsFixture on a SQLite store in a new temporary directory, removed after the test.
+class SqsOnDiskFixture : public SqsFixture {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           Named("wharf-sqs-test-", ::getpid())
+               .append(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    OpenStore();
+    SqsFixture::SetUp();
+  }
+  void TearDown() override {
+    SqsFixture::TearDown();
+    std::filesystem::remove_all(dir_);
+  }
+  // A new engine (and store) on the same directory, as after kill -9 and restart.
+  void Restart() {
+    engine_->Stop();
+    engine_.reset();
+    store_->Close();
+    store_.reset();
+    OpenStore();
+    StartEngine();
+  }
+  std::filesystem::path dir_;
+
+ private:
+  void OpenStore() {
+    auto s = OpenSqliteStore(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    store_ = std::move(s).value();
+  }
 };
 
 }  // namespace wharf::sqs::testing
