@@ -185,6 +185,12 @@ class SnsCore {
     std::vector<std::shared_ptr<Published>> to_sign;    // envelopes to sign before that
   };
   using OpResult = Result<Outcome>;
+  // A publish whose envelopes the signing thread signs, then commits.
+  struct SignJob {
+    Outcome outcome;
+    uint64_t generation;  // generation_ when the outcome was made
+    OperationReply reply;
+  };
   using OpFn = OpResult (SnsCore::*)(const RequestContext&, json&, Deferred&);
 
  private:
@@ -302,6 +308,7 @@ class SnsCore {
                       const std::string& version) const;
   // Signs the envelopes FanOutLocked asked for (without mu_).
   void SignEnvelopes(const std::vector<std::shared_ptr<Published>>& msgs) const;
+  void SignAndCommit(std::vector<SignJob> jobs);  // the signing thread's batch
   // Whether a subscription gets the JSON envelope (else the bare message).
   static bool WantsEnvelope(const std::string& protocol, bool raw);
   std::string SignatureVersionLocked(const std::string& topic_arn) const;
@@ -379,6 +386,9 @@ class SnsCore {
   std::unordered_map<std::string, HttpLane> lanes_;
   // Last: stopped (joined) first, before the state its batches use goes away.
   std::unique_ptr<BatchWorker<DeliveryEvent>> worker_;
+  // Signs envelopes and commits the publishes in posting order; joined before worker_, which
+  // the commits it makes post to.
+  std::unique_ptr<BatchWorker<SignJob>> signing_;
 };
 
 }  // namespace wharf::sns

@@ -30,7 +30,9 @@ SnsCore::SnsCore(EngineEnv env, sqs::SqsEngine* sqs)
       http_(HttpClient::Create(
           {.ca_file = env.config.sns_https_ca_file, .insecure = env.config.sns_https_insecure})),
       worker_(std::make_unique<BatchWorker<DeliveryEvent>>(
-          [this](std::vector<DeliveryEvent> events) { RunEvents(std::move(events)); })) {}
+          [this](std::vector<DeliveryEvent> events) { RunEvents(std::move(events)); })),
+      signing_(std::make_unique<BatchWorker<SignJob>>(
+          [this](std::vector<SignJob> jobs) { SignAndCommit(std::move(jobs)); })) {}
 
 SnsCore::~SnsCore() {
   Stop();
@@ -94,8 +96,6 @@ void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
   if (!input.is_object()) input = json::object();
   Deferred d;
   Result<Outcome> r = AwsError::Internal("unset");
-  bool queued = false;
-  uint64_t generation = 0;
   {
     std::lock_guard lock(mu_);
     if (stopped_) {
@@ -105,19 +105,24 @@ void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
     } else {
       r = (this->*(it->second))(ctx, input, d);
     }
-    generation = generation_;
     if (r.ok() && r->to_sign.empty()) {
       CommitLocked(std::move(r).value(), std::move(reply), d);
-      queued = true;
+    } else if (r.ok()) {
+      // An RSA signature costs about a millisecond: the signing thread does it, so this event
+      // loop's other connections do not wait. Posting under mu_ keeps the commits in the order
+      // the publishes were made (a FIFO topic's sequence numbers).
+      signing_->Post(SignJob{std::move(r).value(), generation_, std::move(reply)});
     }
   }
   RunDeferred(d);
-  if (queued) return;
-  if (!r.ok()) return reply(std::move(r).error());
-  // Envelopes are signed outside the lock (an RSA signature costs about a millisecond), so a
-  // publish's row is queued after the lock is released.
-  SignEnvelopes(r->to_sign);
-  Commit(std::move(r).value(), generation, std::move(reply));
+  if (!r.ok()) reply(std::move(r).error());
+}
+
+void SnsCore::SignAndCommit(std::vector<SignJob> jobs) {
+  for (SignJob& job : jobs) {
+    SignEnvelopes(job.outcome.to_sign);
+    Commit(std::move(job.outcome), job.generation, std::move(job.reply));
+  }
 }
 
 void SnsCore::CommitLocked(Outcome o, OperationReply reply, Deferred& d) {
@@ -168,6 +173,7 @@ void SnsCore::Stop() {
     }
   }
   for (TimerId t : timers) env_.scheduler.Cancel(t);
+  signing_->Stop();              // publishes not yet signed are dropped unanswered
   if (signer_) signer_->Wait();  // a key still being stored must be written before the store closes
   worker_->Stop();
   http_->Stop();
