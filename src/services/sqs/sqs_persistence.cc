@@ -62,16 +62,16 @@ Status SqsCore::RefreshLocked(Deferred& d) {
   } else {
     DropStateLocked();  // what was loaded before the read failed
   }
-  for (auto& [key, w] : waiters) {
+  for (auto& [key, waiter] : waiters) {
     auto it = queues_.find(key);
     if (it == queues_.end()) {
-      w->done = true;
-      env_.scheduler.Cancel(w->timer);
-      d.push_back([w] { w->reply(json::object()); });
+      waiter->done = true;
+      env_.scheduler.Cancel(waiter->timer);
+      d.push_back([w = waiter] { w->reply(json::object()); });
       continue;
     }
-    w->queue = it->second;
-    it->second->waiters.push_back(w);
+    waiter->queue = it->second;
+    it->second->waiters.push_back(waiter);
   }
   for (auto& [key, q] : queues_) {
     if (!q->waiters.empty()) WakeWaitersLocked(*q, d);
