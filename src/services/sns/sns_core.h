@@ -308,7 +308,6 @@ class SnsCore {
                       const std::string& version) const;
   // Signs the envelopes FanOutLocked asked for (without mu_).
   void SignEnvelopes(const std::vector<std::shared_ptr<Published>>& msgs) const;
-  void SignAndCommit(std::vector<SignJob> jobs);  // the signing thread's batch
   // Whether a subscription gets the JSON envelope (else the bare message).
   static bool WantsEnvelope(const std::string& protocol, bool raw);
   std::string SignatureVersionLocked(const std::string& topic_arn) const;
@@ -386,9 +385,9 @@ class SnsCore {
   std::unordered_map<std::string, HttpLane> lanes_;
   // Last: stopped (joined) first, before the state its batches use goes away.
   std::unique_ptr<BatchWorker<DeliveryEvent>> worker_;
-  // Signs envelopes and commits the publishes in posting order; joined before worker_, which
-  // the commits it makes post to.
-  std::unique_ptr<BatchWorker<SignJob>> signing_;
+  // Signs envelopes (one thread per core) and commits the publishes in posting order; joined
+  // before worker_, which the commits post to.
+  std::unique_ptr<OrderedWorkers<SignJob>> signing_;
 };
 
 }  // namespace wharf::sns

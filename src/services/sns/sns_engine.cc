@@ -1,6 +1,7 @@
 #include "services/sns/sns_engine.h"
 
 #include <future>
+#include <thread>
 #include <unordered_map>
 
 #include "services/sns/sns_core.h"
@@ -31,8 +32,12 @@ SnsCore::SnsCore(EngineEnv env, sqs::SqsEngine* sqs)
           {.ca_file = env.config.sns_https_ca_file, .insecure = env.config.sns_https_insecure})),
       worker_(std::make_unique<BatchWorker<DeliveryEvent>>(
           [this](std::vector<DeliveryEvent> events) { RunEvents(std::move(events)); })),
-      signing_(std::make_unique<BatchWorker<SignJob>>(
-          [this](std::vector<SignJob> jobs) { SignAndCommit(std::move(jobs)); })) {}
+      signing_(std::make_unique<OrderedWorkers<SignJob>>(
+          static_cast<int>(std::thread::hardware_concurrency()),
+          [this](SignJob& job) { SignEnvelopes(job.outcome.to_sign); },
+          [this](SignJob job) {
+            Commit(std::move(job.outcome), job.generation, std::move(job.reply));
+          })) {}
 
 SnsCore::~SnsCore() {
   Stop();
@@ -108,21 +113,14 @@ void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
     if (r.ok() && r->to_sign.empty()) {
       CommitLocked(std::move(r).value(), std::move(reply), d);
     } else if (r.ok()) {
-      // An RSA signature costs about a millisecond: the signing thread does it, so this event
-      // loop's other connections do not wait. Posting under mu_ keeps the commits in the order
-      // the publishes were made (a FIFO topic's sequence numbers).
+      // An RSA signature costs about a millisecond: signing threads do it, so this event loop's
+      // other connections do not wait. Posting under mu_ keeps the commits in the order the
+      // publishes were made (a FIFO topic's sequence numbers).
       signing_->Post(SignJob{std::move(r).value(), generation_, std::move(reply)});
     }
   }
   RunDeferred(d);
   if (!r.ok()) reply(std::move(r).error());
-}
-
-void SnsCore::SignAndCommit(std::vector<SignJob> jobs) {
-  for (SignJob& job : jobs) {
-    SignEnvelopes(job.outcome.to_sign);
-    Commit(std::move(job.outcome), job.generation, std::move(job.reply));
-  }
 }
 
 void SnsCore::CommitLocked(Outcome o, OperationReply reply, Deferred& d) {

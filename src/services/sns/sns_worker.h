@@ -1,11 +1,18 @@
-// A thread that runs SNS delivery work away from the threads that post it: the store's writer
-// thread above all (its `done` callbacks must be short), the scheduler's and the HTTP client's.
-// Everything posted while the thread is busy is handed over in one batch, so the engine can
-// group the deliveries of many publishes (one SendMessageBatch per queue).
+// Threads that run SNS work away from the threads that post it.
+// - BatchWorker: one thread for delivery work, away from the store's writer thread above all
+//   (its `done` callbacks must be short), the scheduler's and the HTTP client's. Everything
+//   posted while the thread is busy is handed over in one batch, so the engine can group the
+//   deliveries of many publishes (one SendMessageBatch per queue).
+// - OrderedWorkers: several threads for work that may run side by side (RSA signatures) but
+//   whose results must be used in the order it was posted (commits).
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -73,6 +80,79 @@ class BatchWorker {
   std::vector<Item> items_;
   bool stopped_ = false;
   std::thread thread_;  // last: starts after the members above exist
+};
+
+template <typename Item>
+class OrderedWorkers {
+ public:
+  // `work` runs on any of `threads` threads, for several items at once; `finish` runs for each
+  // item after its `work`, in posting order, one item at a time.
+  OrderedWorkers(int threads, std::function<void(Item&)> work, std::function<void(Item)> finish)
+      : work_(std::move(work)), finish_(std::move(finish)) {
+    for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this] { Loop(); });
+  }
+  ~OrderedWorkers() { Stop(); }
+  OrderedWorkers(const OrderedWorkers&) = delete;
+  OrderedWorkers& operator=(const OrderedWorkers&) = delete;
+
+  // Thread-safe; items posted after Stop are dropped.
+  void Post(Item item) {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    waiting_.emplace_back(next_ticket_++, std::move(item));
+    cv_.notify_one();
+  }
+  // Drops the items not started (and those worked that wait for one of them), lets the
+  // running ones finish, and joins the threads. Idempotent; not from a worker thread.
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      if (stopped_) return;
+      stopped_ = true;
+      waiting_.clear();
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [this] { return stopped_ || !waiting_.empty(); });
+      if (stopped_) return;
+      auto [ticket, item] = std::move(waiting_.front());
+      waiting_.pop_front();
+      lock.unlock();
+      work_(item);
+      lock.lock();
+      worked_.emplace(ticket, std::move(item));
+      if (finishing_) continue;  // that thread also finishes this item when its turn comes
+      finishing_ = true;
+      for (auto it = worked_.find(next_finish_); it != worked_.end();
+           it = worked_.find(next_finish_)) {
+        Item ready = std::move(it->second);
+        worked_.erase(it);
+        ++next_finish_;
+        lock.unlock();
+        finish_(std::move(ready));
+        lock.lock();
+      }
+      finishing_ = false;
+    }
+  }
+
+  std::function<void(Item&)> work_;
+  std::function<void(Item)> finish_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<uint64_t, Item>> waiting_;  // by ticket, not started
+  std::map<uint64_t, Item> worked_;                // by ticket, waiting for an earlier one
+  uint64_t next_ticket_ = 0;
+  uint64_t next_finish_ = 0;
+  bool finishing_ = false;  // a thread is finishing the items whose turn has come
+  bool stopped_ = false;
+  std::vector<std::thread> threads_;  // last: start after the members above exist
 };
 
 }  // namespace wharf::sns
