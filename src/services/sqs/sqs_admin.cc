@@ -39,10 +39,10 @@ void SqsCore::Reset(std::function<void(Status)> done) {
   Deferred d;
   {
     std::lock_guard lock(mu_);
-    for (auto& [key, w] : DropStateLocked()) {
-      w->done = true;
-      env_.scheduler.Cancel(w->timer);
-      d.push_back([w] { w->reply(json::object()); });
+    for (auto& [key, waiter] : DropStateLocked()) {
+      waiter->done = true;
+      env_.scheduler.Cancel(waiter->timer);
+      d.push_back([w = waiter] { w->reply(json::object()); });
     }
     QueueWritesLocked({{"DELETE FROM sqs_messages", {}},
                        {"DELETE FROM sqs_queues", {}},
