@@ -9,7 +9,6 @@
 // reloads it from the store as Start does.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -185,7 +184,7 @@ class SnsCore {
     std::vector<std::shared_ptr<Published>> to_sign;    // envelopes to sign before that
   };
   using OpResult = Result<Outcome>;
-  // A publish whose envelopes the signing thread signs, then commits.
+  // A publish whose envelopes signing_ signs (if any), then commits.
   struct SignJob {
     Outcome outcome;
     uint64_t generation;  // generation_ when the outcome was made
@@ -198,10 +197,13 @@ class SnsCore {
   // Queues the writes while mu_ is held, so they commit in the order the changes were made;
   // replies and starts the deliveries after the commit (through `d` for the memory store).
   void CommitLocked(Outcome o, OperationReply reply, Deferred& d);
-  // The same once mu_ is released: for a publish whose envelopes were signed outside the lock,
-  // whose changes were made on the state of `generation`. Fails it (ServiceUnavailable) if that
-  // state has been dropped, or is stale, since.
-  void Commit(Outcome o, uint64_t generation, OperationReply reply);
+  // Starts the deliveries of the commit that got `ticket` once those of every earlier ticket
+  // have started (a failed commit passes none). Not with mu_ held.
+  void StartInCommitOrder(uint64_t ticket, std::vector<std::shared_ptr<Delivery>> ds);
+  // The same for a job from signing_ (its envelopes signed outside the lock, its changes made
+  // on the state of `job.generation`). Fails it (ServiceUnavailable) if that state has been
+  // dropped, or is stale, since.
+  void CommitSigned(SignJob job);
   // How every write is queued: `writes` in order (as above), then `done` (may be empty) with
   // the commit's status, never under mu_. A failed commit marks the state stale, and fails the
   // writes queued before that, untried: they were made on the state the failed one changed.
@@ -364,7 +366,12 @@ class SnsCore {
 
   mutable std::mutex mu_;
   bool stopped_ = false;
-  uint64_t generation_ = 0;         // how many times the state was dropped
+  uint64_t generation_ = 0;           // how many times the state was dropped
+  int signing_pending_ = 0;           // jobs posted to signing_ and not committed yet
+  uint64_t last_start_ticket_ = 0;    // the last commit with deliveries (see StartInCommitOrder)
+  std::mutex start_mu_;               // after mu_ when both are held
+  uint64_t last_started_ticket_ = 0;  // start_mu_
+  std::map<uint64_t, std::vector<std::shared_ptr<Delivery>>> held_starts_;  // start_mu_
   EngineCommitState commit_state_;  // stale after a failed commit (see WriteMarkingStale)
   std::map<std::string, std::shared_ptr<Topic>> topics_;                   // by arn
   std::map<std::string, std::shared_ptr<Subscription>> subscriptions_;     // by arn

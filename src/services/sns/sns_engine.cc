@@ -35,9 +35,7 @@ SnsCore::SnsCore(EngineEnv env, sqs::SqsEngine* sqs)
       signing_(std::make_unique<OrderedWorkers<SignJob>>(
           static_cast<int>(std::thread::hardware_concurrency()),
           [this](SignJob& job) { SignEnvelopes(job.outcome.to_sign); },
-          [this](SignJob job) {
-            Commit(std::move(job.outcome), job.generation, std::move(job.reply));
-          })) {}
+          [this](SignJob job) { CommitSigned(std::move(job)); })) {}
 
 SnsCore::~SnsCore() {
   Stop();
@@ -110,12 +108,14 @@ void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
     } else {
       r = (this->*(it->second))(ctx, input, d);
     }
-    if (r.ok() && r->to_sign.empty()) {
+    // An RSA signature costs about a millisecond: signing threads do it, so this event loop's
+    // other connections do not wait. Posting under mu_ keeps the commits in the order the
+    // publishes were made (a FIFO topic's sequence numbers), and while any is posted, a
+    // publish that needs no signature queues behind it.
+    if (r.ok() && r->to_sign.empty() && (r->deliveries.empty() || signing_pending_ == 0)) {
       CommitLocked(std::move(r).value(), std::move(reply), d);
     } else if (r.ok()) {
-      // An RSA signature costs about a millisecond: signing threads do it, so this event loop's
-      // other connections do not wait. Posting under mu_ keeps the commits in the order the
-      // publishes were made (a FIFO topic's sequence numbers).
+      ++signing_pending_;
       signing_->Post(SignJob{std::move(r).value(), generation_, std::move(reply)});
     }
   }
@@ -124,25 +124,45 @@ void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
 }
 
 void SnsCore::CommitLocked(Outcome o, OperationReply reply, Deferred& d) {
+  // With the memory store the callback runs after mu_ is released, on whichever thread
+  // committed, so the deliveries are started in commit order by ticket.
+  const uint64_t ticket = o.deliveries.empty() ? 0 : ++last_start_ticket_;
   QueueWritesLocked(
       std::move(o.writes),
-      [this, reply = std::move(reply), out = std::move(o.output),
-       ds = std::move(o.deliveries)](Status s) mutable {
-        if (!s.ok()) return reply(std::move(s).error());
-        reply(std::move(out));
-        StartDeliveries(ds);
+      [this, reply = std::move(reply), out = std::move(o.output), ds = std::move(o.deliveries),
+       ticket](Status s) mutable {
+        if (s.ok()) {
+          reply(std::move(out));
+        } else {
+          reply(std::move(s).error());
+          ds.clear();
+        }
+        if (ticket != 0) StartInCommitOrder(ticket, std::move(ds));
       },
       d);
 }
 
-void SnsCore::Commit(Outcome o, uint64_t generation, OperationReply reply) {
+void SnsCore::StartInCommitOrder(uint64_t ticket, std::vector<std::shared_ptr<Delivery>> ds) {
+  std::lock_guard lock(start_mu_);
+  held_starts_.emplace(ticket, std::move(ds));
+  for (auto it = held_starts_.begin();
+       it != held_starts_.end() && it->first == last_started_ticket_ + 1;
+       it = held_starts_.begin()) {
+    StartDeliveries(it->second);
+    held_starts_.erase(it);
+    ++last_started_ticket_;
+  }
+}
+
+void SnsCore::CommitSigned(SignJob job) {
   Deferred d;
   {
     std::lock_guard lock(mu_);
-    if (!commit_state_.stale && generation == generation_) {
-      CommitLocked(std::move(o), std::move(reply), d);
+    --signing_pending_;
+    if (!commit_state_.stale && job.generation == generation_) {
+      CommitLocked(std::move(job.outcome), std::move(job.reply), d);
     } else {
-      d.push_back([reply = std::move(reply)] {
+      d.push_back([reply = std::move(job.reply)] {
         reply(AwsError::ServiceUnavailable(
             "SNS reloaded its state after a failed commit while this request ran; retry it"));
       });

@@ -5,6 +5,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "services/sns/sns_signer.h"
@@ -252,6 +254,53 @@ TEST_F(PublishTest, FifoTopicKeepsSequenceOrderAcrossConcurrentPublishers) {
       ++seen;
       Sqs("DeleteMessage",
           {{"QueueUrl", QueueUrl("q.fifo")}, {"ReceiptHandle", m["ReceiptHandle"]}});
+    }
+  }
+  EXPECT_EQ(seen, 2 * kPerThread);
+}
+
+// A publish that needs no signature (it reaches only a raw subscription) must not overtake an
+// earlier one of the same group that is still being signed for another subscription.
+TEST_F(PublishTest, FifoPublishWithoutEnvelopeWaitsForEarlierSignedOnes) {
+  std::string topic = CreateTopic("t.fifo", {{"FifoTopic", "true"}});
+  SubscribeQueue(topic, CreateQueue("raw.fifo", {{"FifoQueue", "true"}}),
+                 {{"RawMessageDelivery", "true"}});
+  SubscribeQueue(topic, CreateQueue("signed.fifo", {{"FifoQueue", "true"}}),
+                 {{"FilterPolicy", R"({"sign":["yes"]})"}});
+  constexpr int kPerThread = 40;
+  std::mutex mu;
+  std::map<std::string, std::string> sequence_of;  // message -> SequenceNumber from Publish
+  auto publish = [&](const std::string& who, bool signed_too) {
+    for (int i = 0; i < kPerThread; ++i) {
+      json in = {{"TopicArn", topic},
+                 {"Message", who + std::to_string(i)},
+                 {"MessageGroupId", "g"},
+                 {"MessageDeduplicationId", who + std::to_string(i)}};
+      if (signed_too) {
+        in["MessageAttributes"] = {{"sign", {{"DataType", "String"}, {"StringValue", "yes"}}}};
+      }
+      json r = Ok("Publish", in);
+      std::lock_guard lock(mu);
+      sequence_of[who + std::to_string(i)] = r.value("SequenceNumber", "");
+    }
+  };
+  std::thread a(publish, "a", true), b(publish, "b", false);
+  a.join();
+  b.join();
+  WaitIdle();
+  std::string last;
+  int seen = 0;
+  for (int round = 0; round < 2 * kPerThread && seen < 2 * kPerThread; ++round) {
+    json msgs = Sqs("ReceiveMessage",
+                    {{"QueueUrl", QueueUrl("raw.fifo")}, {"MaxNumberOfMessages", 10}})["Messages"];
+    ASSERT_FALSE(msgs.empty()) << "after " << seen << " messages";
+    for (const json& m : msgs) {
+      const std::string& seq = sequence_of[m["Body"].get<std::string>()];
+      EXPECT_LT(last, seq) << "message " << seen << ": " << m["Body"];
+      last = seq;
+      ++seen;
+      Sqs("DeleteMessage",
+          {{"QueueUrl", QueueUrl("raw.fifo")}, {"ReceiptHandle", m["ReceiptHandle"]}});
     }
   }
   EXPECT_EQ(seen, 2 * kPerThread);
