@@ -1,5 +1,6 @@
 #include "services/sns/sns_engine.h"
 
+#include <algorithm>
 #include <future>
 #include <thread>
 #include <unordered_map>
@@ -33,7 +34,9 @@ SnsCore::SnsCore(EngineEnv env, sqs::SqsEngine* sqs)
       worker_(std::make_unique<BatchWorker<DeliveryEvent>>(
           [this](std::vector<DeliveryEvent> events) { RunEvents(std::move(events)); })),
       signing_(std::make_unique<OrderedWorkers<SignJob>>(
-          static_cast<int>(std::thread::hardware_concurrency()),
+          // One per core, at most 4: they are made at start, and a local emulator rarely
+          // signs more than 4,000 envelopes a second.
+          std::min(static_cast<int>(std::thread::hardware_concurrency()), 4),
           [this](SignJob& job) { SignEnvelopes(job.outcome.to_sign); },
           [this](SignJob job) { CommitSigned(std::move(job)); })) {}
 
