@@ -222,88 +222,71 @@ TEST_F(PublishTest, FifoTopicToFifoQueue) {
       "InvalidParameter");
 }
 
-// Two publishers at once on one message group: each publish is numbered under the engine's
-// lock, and the queue must get them in that order although their envelopes are signed (slowly)
-// after the lock is released.
-TEST_F(PublishTest, FifoTopicKeepsSequenceOrderAcrossConcurrentPublishers) {
-  std::string topic = CreateTopic("t.fifo", {{"FifoTopic", "true"}});
-  SubscribeQueue(topic, CreateQueue("q.fifo", {{"FifoQueue", "true"}}));
+// Publishes 40 messages from each of two threads at once to message group "g" of FIFO topic
+// `topic` (thread a's with the attribute sign=yes), then reads `queue` to the end: the messages
+// must come in the order of the SequenceNumbers that Publish answered.
+void PublishFromTwoThreadsAndExpectOrder(SnsFixture& f, const std::string& topic,
+                                         const std::string& queue) {
   constexpr int kPerThread = 40;
+  std::mutex mu;
+  std::map<std::string, std::string> sequence_of;  // message -> SequenceNumber from Publish
   auto publish = [&](const std::string& who) {
     for (int i = 0; i < kPerThread; ++i) {
-      Ok("Publish", {{"TopicArn", topic},
-                     {"Message", who + std::to_string(i)},
-                     {"MessageGroupId", "g"},
-                     {"MessageDeduplicationId", who + std::to_string(i)}});
+      const std::string text = who + std::to_string(i);
+      json in = {{"TopicArn", topic},
+                 {"Message", text},
+                 {"MessageGroupId", "g"},
+                 {"MessageDeduplicationId", text}};
+      if (who == "a") {
+        in["MessageAttributes"] = {{"sign", {{"DataType", "String"}, {"StringValue", "yes"}}}};
+      }
+      json r = f.OkPublic("Publish", in);
+      std::lock_guard lock(mu);
+      sequence_of[text] = r.value("SequenceNumber", "");
     }
   };
   std::thread a(publish, "a"), b(publish, "b");
   a.join();
   b.join();
-  WaitIdle();
+  f.WaitIdle();
   std::string last;
   int seen = 0;
   for (int round = 0; round < 2 * kPerThread && seen < 2 * kPerThread; ++round) {
-    json msgs = Sqs("ReceiveMessage",
-                    {{"QueueUrl", QueueUrl("q.fifo")}, {"MaxNumberOfMessages", 10}})["Messages"];
+    json msgs = f.Sqs("ReceiveMessage",
+                      {{"QueueUrl", f.QueueUrl(queue)}, {"MaxNumberOfMessages", 10}})["Messages"];
     ASSERT_FALSE(msgs.empty()) << "after " << seen << " messages";
     for (const json& m : msgs) {
-      std::string seq = json::parse(m["Body"].get<std::string>())["SequenceNumber"];
-      EXPECT_LT(last, seq) << "message " << seen;  // same width: text order is number order
+      std::string text = m["Body"];
+      if (text.front() == '{') text = json::parse(text)["Message"];  // an SNS envelope
+      const std::string& seq = sequence_of[text];
+      EXPECT_LT(last, seq) << "message " << seen << ": " << text;  // same width: text order
       last = seq;
       ++seen;
-      Sqs("DeleteMessage",
-          {{"QueueUrl", QueueUrl("q.fifo")}, {"ReceiptHandle", m["ReceiptHandle"]}});
+      f.Sqs("DeleteMessage",
+            {{"QueueUrl", f.QueueUrl(queue)}, {"ReceiptHandle", m["ReceiptHandle"]}});
     }
   }
   EXPECT_EQ(seen, 2 * kPerThread);
 }
 
-// A publish that needs no signature (it reaches only a raw subscription) must not overtake an
-// earlier one of the same group that is still being signed for another subscription.
+// Each publish is numbered under the engine's lock, and the queue must get them in that order
+// although their envelopes are signed (slowly) after the lock is released.
+TEST_F(PublishTest, FifoTopicKeepsSequenceOrderAcrossConcurrentPublishers) {
+  std::string topic = CreateTopic("t.fifo", {{"FifoTopic", "true"}});
+  SubscribeQueue(topic, CreateQueue("q.fifo", {{"FifoQueue", "true"}}));
+  PublishFromTwoThreadsAndExpectOrder(*this, topic, "q.fifo");
+}
+
+// A publish that needs no signature (thread b's reach only the raw subscription) must not
+// overtake an earlier one of the same group that is still being signed for another
+// subscription.
 TEST_F(PublishTest, FifoPublishWithoutEnvelopeWaitsForEarlierSignedOnes) {
   std::string topic = CreateTopic("t.fifo", {{"FifoTopic", "true"}});
   SubscribeQueue(topic, CreateQueue("raw.fifo", {{"FifoQueue", "true"}}),
                  {{"RawMessageDelivery", "true"}});
   SubscribeQueue(topic, CreateQueue("signed.fifo", {{"FifoQueue", "true"}}),
                  {{"FilterPolicy", R"({"sign":["yes"]})"}});
-  constexpr int kPerThread = 40;
-  std::mutex mu;
-  std::map<std::string, std::string> sequence_of;  // message -> SequenceNumber from Publish
-  auto publish = [&](const std::string& who, bool signed_too) {
-    for (int i = 0; i < kPerThread; ++i) {
-      json in = {{"TopicArn", topic},
-                 {"Message", who + std::to_string(i)},
-                 {"MessageGroupId", "g"},
-                 {"MessageDeduplicationId", who + std::to_string(i)}};
-      if (signed_too) {
-        in["MessageAttributes"] = {{"sign", {{"DataType", "String"}, {"StringValue", "yes"}}}};
-      }
-      json r = Ok("Publish", in);
-      std::lock_guard lock(mu);
-      sequence_of[who + std::to_string(i)] = r.value("SequenceNumber", "");
-    }
-  };
-  std::thread a(publish, "a", true), b(publish, "b", false);
-  a.join();
-  b.join();
-  WaitIdle();
-  std::string last;
-  int seen = 0;
-  for (int round = 0; round < 2 * kPerThread && seen < 2 * kPerThread; ++round) {
-    json msgs = Sqs("ReceiveMessage",
-                    {{"QueueUrl", QueueUrl("raw.fifo")}, {"MaxNumberOfMessages", 10}})["Messages"];
-    ASSERT_FALSE(msgs.empty()) << "after " << seen << " messages";
-    for (const json& m : msgs) {
-      const std::string& seq = sequence_of[m["Body"].get<std::string>()];
-      EXPECT_LT(last, seq) << "message " << seen << ": " << m["Body"];
-      last = seq;
-      ++seen;
-      Sqs("DeleteMessage",
-          {{"QueueUrl", QueueUrl("raw.fifo")}, {"ReceiptHandle", m["ReceiptHandle"]}});
-    }
-  }
-  EXPECT_EQ(seen, 2 * kPerThread);
+  PublishFromTwoThreadsAndExpectOrder(*this, topic, "raw.fifo");
 }
 
 TEST_F(PublishTest, PublishBatch) {
