@@ -366,11 +366,11 @@ class SnsCore {
 
   mutable std::mutex mu_;
   bool stopped_ = false;
-  uint64_t generation_ = 0;           // how many times the state was dropped
-  int signing_pending_ = 0;           // jobs posted to signing_ and not committed yet
-  uint64_t last_start_ticket_ = 0;    // the last commit with deliveries (see StartInCommitOrder)
-  std::mutex start_mu_;               // after mu_ when both are held
-  uint64_t last_started_ticket_ = 0;  // start_mu_
+  uint64_t generation_ = 0;         // how many times the state was dropped
+  int signing_pending_ = 0;         // jobs posted to signing_ and not committed yet
+  uint64_t last_start_ticket_ = 0;  // the last commit with deliveries (see StartInCommitOrder)
+  std::mutex start_mu_;             // never taken while mu_ is held (StartDeliveries may take mu_)
+  uint64_t last_started_ticket_ = 0;                                        // start_mu_
   std::map<uint64_t, std::vector<std::shared_ptr<Delivery>>> held_starts_;  // start_mu_
   EngineCommitState commit_state_;  // stale after a failed commit (see WriteMarkingStale)
   std::map<std::string, std::shared_ptr<Topic>> topics_;                   // by arn
