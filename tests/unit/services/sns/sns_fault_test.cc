@@ -2,25 +2,13 @@
 // a request answered 503 leaves nothing behind, neither in the engine's memory nor on disk, and
 // the engine carries on once the fault is gone.
 
-#include "fault_vfs.h"
+#include "fault_fixture.h"
 #include "sns_test_util.h"
 
 namespace wharf::sns::testing {
 namespace {
 
-class SnsFaultTest : public SnsOnDiskFixture {
- public:
-  void SetUp() override {
-    wharf::testing::InstallFaultVfs();
-    SnsOnDiskFixture::SetUp();
-  }
-  // Calls `op` while the disk is full: it must be answered 503.
-  void CallOnFullDisk(const std::string& op, json input) {
-    wharf::testing::FaultGuard fault(wharf::testing::Fault::kDiskFull);
-    const AwsError e = Err(op, std::move(input), "ServiceUnavailable");
-    EXPECT_NE(e.message.find("disk full"), std::string::npos) << e.message;
-  }
-};
+using SnsFaultTest = wharf::testing::FaultFixture<SnsOnDiskFixture>;
 
 TEST_F(SnsFaultTest, CreateTopicAnswered503LeavesNoTopic) {
   const std::string arn = "arn:aws:sns:us-east-1:000000000000:t";

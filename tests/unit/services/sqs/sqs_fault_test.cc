@@ -2,25 +2,13 @@
 // a request answered 503 leaves nothing behind, neither in the engine's memory nor on disk, and
 // the engine carries on once the fault is gone.
 
-#include "fault_vfs.h"
+#include "fault_fixture.h"
 #include "sqs_test_util.h"
 
 namespace wharf::sqs::testing {
 namespace {
 
-class SqsFaultTest : public SqsOnDiskFixture {
- protected:
-  void SetUp() override {
-    wharf::testing::InstallFaultVfs();
-    SqsOnDiskFixture::SetUp();
-  }
-  // Calls `op` while the disk is full: it must be answered 503.
-  void CallOnFullDisk(const std::string& op, json input) {
-    wharf::testing::FaultGuard fault(wharf::testing::Fault::kDiskFull);
-    const AwsError e = Err(op, std::move(input), "ServiceUnavailable");
-    EXPECT_NE(e.message.find("disk full"), std::string::npos) << e.message;
-  }
-};
+using SqsFaultTest = wharf::testing::FaultFixture<SqsOnDiskFixture>;
 
 json Bodies(const json& messages) {
   json bodies = json::array();
