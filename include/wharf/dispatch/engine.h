@@ -63,8 +63,9 @@ class ServiceEngine {
   virtual void Stop() = 0;
   // Forgets all state of this service, in memory and in storage. Replies after it is durable.
   virtual void Reset(std::function<void(Status)> done) = 0;
-  // A JSON summary for /_wharf/health (e.g. {"queues": 3}).
-  virtual nlohmann::json Summary() const = 0;
+  // A JSON summary for /_wharf/health (e.g. {"queues": 3}). After a failed commit it reloads
+  // first, as an operation would, so it never counts what was answered with an error.
+  virtual nlohmann::json Summary() = 0;
   // Creates the resources listed in the init file's section for this service.
   virtual Status ApplyInit(const nlohmann::json& section) = 0;
   // /_wharf/<service>/... admin routes; the default has none.

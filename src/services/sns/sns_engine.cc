@@ -20,7 +20,7 @@ void SnsEngine::Invoke(const RequestContext& ctx, const std::string& operation,
 }
 void SnsEngine::Stop() { core_->Stop(); }
 void SnsEngine::Reset(std::function<void(Status)> done) { core_->Reset(std::move(done)); }
-nlohmann::json SnsEngine::Summary() const { return core_->Summary(); }
+nlohmann::json SnsEngine::Summary() { return core_->Summary(); }
 Status SnsEngine::ApplyInit(const nlohmann::json& section) { return core_->ApplyInit(section); }
 void SnsEngine::Admin(const AdminRequest& request, OperationReply reply) {
   core_->Admin(request, std::move(reply));
@@ -200,11 +200,21 @@ void SnsCore::Stop() {
   http_->Stop();
 }
 
-json SnsCore::Summary() const {
-  std::lock_guard lock(mu_);
-  return {{"topics", topics_.size()},
-          {"subscriptions", subscriptions_.size()},
-          {"pending_deliveries", deliveries_.size()}};
+json SnsCore::Summary() {
+  Deferred d;
+  json summary;
+  {
+    std::lock_guard lock(mu_);
+    if (Status loaded = RefreshLocked(d); !loaded.ok()) {
+      summary = {{"error", loaded.error().message}};
+    } else {
+      summary = {{"topics", topics_.size()},
+                 {"subscriptions", subscriptions_.size()},
+                 {"pending_deliveries", deliveries_.size()}};
+    }
+  }
+  RunDeferred(d);
+  return summary;
 }
 
 void SnsCore::Reset(std::function<void(Status)> done) {

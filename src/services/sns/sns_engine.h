@@ -32,7 +32,7 @@ class SnsEngine final : public ServiceEngine {
   void Stop() override;
   void Reset(std::function<void(Status)> done) override;
   // {"topics": n, "subscriptions": n, "pending_deliveries": n}
-  nlohmann::json Summary() const override;
+  nlohmann::json Summary() override;
   // {"topics":[{"name", "attributes", "tags", "account"?, "region"?,
   //             "subscriptions":[{"protocol", "endpoint", "attributes"}]}]}
   Status ApplyInit(const nlohmann::json& section) override;

@@ -55,11 +55,21 @@ void SqsCore::Reset(std::function<void(Status)> done) {
   RunDeferred(d);
 }
 
-json SqsCore::Summary() const {
-  std::lock_guard lock(mu_);
-  size_t messages = 0;
-  for (const auto& [key, q] : queues_) messages += q->messages.size();
-  return {{"queues", queues_.size()}, {"messages", messages}};
+json SqsCore::Summary() {
+  Deferred d;
+  json summary;
+  {
+    std::lock_guard lock(mu_);
+    if (Status loaded = RefreshLocked(d); !loaded.ok()) {
+      summary = {{"error", loaded.error().message}};
+    } else {
+      size_t messages = 0;
+      for (const auto& [key, q] : queues_) messages += q->messages.size();
+      summary = {{"queues", queues_.size()}, {"messages", messages}};
+    }
+  }
+  RunDeferred(d);
+  return summary;
 }
 
 Status SqsCore::ApplyInit(const json& section) {

@@ -137,7 +137,7 @@ class SqsCore {
   void Invoke(const RequestContext& ctx, const std::string& op, json input, OperationReply reply);
   void Stop();
   void Reset(std::function<void(Status)> done);
-  json Summary() const;
+  json Summary();
   Status ApplyInit(const json& section);
   void Admin(const AdminRequest& request, OperationReply reply);
   // See SqsEngine::SendAsService.

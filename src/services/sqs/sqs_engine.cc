@@ -16,7 +16,7 @@ void SqsEngine::Invoke(const RequestContext& ctx, const std::string& operation,
 }
 void SqsEngine::Stop() { core_->Stop(); }
 void SqsEngine::Reset(std::function<void(Status)> done) { core_->Reset(std::move(done)); }
-nlohmann::json SqsEngine::Summary() const { return core_->Summary(); }
+nlohmann::json SqsEngine::Summary() { return core_->Summary(); }
 Status SqsEngine::ApplyInit(const nlohmann::json& section) { return core_->ApplyInit(section); }
 void SqsEngine::Admin(const AdminRequest& request, OperationReply reply) {
   core_->Admin(request, std::move(reply));

@@ -24,7 +24,7 @@ class SqsEngine final : public ServiceEngine {
               OperationReply reply) override;
   void Stop() override;
   void Reset(std::function<void(Status)> done) override;
-  nlohmann::json Summary() const override;
+  nlohmann::json Summary() override;
   // {"queues":[{"name", "attributes", "tags", "account"?, "region"?}]}; DLQ chains in any order.
   Status ApplyInit(const nlohmann::json& section) override;
   // GET /queues, GET /queues/<account>/<name>/messages, DELETE /queues/<account>/<name>.

@@ -36,7 +36,7 @@ class FakeEngine final : public ServiceEngine {
       done(OkStatus());
     }
   }
-  nlohmann::json Summary() const override { return {{"queues", 3}}; }
+  nlohmann::json Summary() override { return {{"queues", 3}}; }
   Status ApplyInit(const nlohmann::json&) override { return OkStatus(); }
   void Admin(const AdminRequest& request, OperationReply reply) override {
     last_admin = request;

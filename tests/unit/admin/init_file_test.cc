@@ -19,7 +19,7 @@ class InitEngine final : public ServiceEngine {
   }
   void Stop() override {}
   void Reset(std::function<void(Status)> done) override { done(OkStatus()); }
-  nlohmann::json Summary() const override { return {}; }
+  nlohmann::json Summary() override { return {}; }
   Status ApplyInit(const nlohmann::json& section) override {
     sections.push_back(section);
     if (section.contains("bad")) return AwsError::Client("InvalidParameterValue", "bad queue");

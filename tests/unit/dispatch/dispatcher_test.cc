@@ -68,7 +68,7 @@ class FakeEngine final : public ServiceEngine {
   }
   void Stop() override {}
   void Reset(std::function<void(Status)> done) override { done(OkStatus()); }
-  nlohmann::json Summary() const override { return {}; }
+  nlohmann::json Summary() override { return {}; }
   Status ApplyInit(const nlohmann::json&) override { return OkStatus(); }
 
   RequestContext last_ctx;

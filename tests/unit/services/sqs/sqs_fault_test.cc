@@ -31,6 +31,7 @@ TEST_F(SqsFaultTest, SendAnswered503IsNeverReceived) {
 
 TEST_F(SqsFaultTest, CreateQueueAnswered503LeavesNoQueue) {
   CallOnFullDisk("CreateQueue", {{"QueueName", "q"}});
+  EXPECT_EQ(engine_->Summary()["queues"], 0);  // first: nothing has reloaded the engine yet
   Err("GetQueueUrl", {{"QueueName", "q"}}, "QueueDoesNotExist");
   EXPECT_EQ(Ok("ListQueues", json::object()).value("QueueUrls", json::array()).size(), 0u);
   const std::string url = CreateQueue("q");
