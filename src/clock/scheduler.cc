@@ -11,6 +11,7 @@
 
 #include "clock/monotonic.h"
 #include "clock/timer_wheel.h"
+#include "wharf/core/thread_name.h"
 
 namespace wharf {
 namespace {
@@ -131,7 +132,10 @@ class WheelScheduler final : public Scheduler {
         if (auto core = weak.lock()) core->FireDue();
       });
     }
-    thread_ = std::thread([core = core_] { core->Run(); });
+    thread_ = std::thread([core = core_] {
+      NameThisThread("wharf-timers");
+      core->Run();
+    });
   }
   ~WheelScheduler() override { Stop(); }
 

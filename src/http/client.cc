@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "wharf/core/thread_name.h"
+
 namespace wharf {
 namespace {
 
@@ -54,7 +56,10 @@ class BeastHttpClient final : public HttpClient {
  public:
   explicit BeastHttpClient(HttpClientOptions options)
       : options_(std::move(options)), work_(asio::make_work_guard(io_)) {
-    thread_ = std::thread([this] { io_.run(); });
+    thread_ = std::thread([this] {
+      NameThisThread("wharf-http-out");
+      io_.run();
+    });
   }
   ~BeastHttpClient() override { Stop(); }
 

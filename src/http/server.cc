@@ -14,6 +14,7 @@
 
 #include "http/http1_session.h"
 #include "http/server_core.h"
+#include "wharf/core/thread_name.h"
 
 namespace wharf {
 
@@ -105,8 +106,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   }
   impl->port = impl->acceptor.local_endpoint(ec).port();
   impl->Accept();
-  for (auto& loop : core->loops) {
-    impl->threads.emplace_back([c = core, l = loop.get()] { RunLoop(*l, c->options); });
+  for (size_t i = 0; i < core->loops.size(); ++i) {
+    impl->threads.emplace_back([c = core, l = core->loops[i].get(), i] {
+      NameThisThread("wharf-loop-" + std::to_string(i));
+      RunLoop(*l, c->options);
+    });
   }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }

@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "storage/sqlite_conn.h"
+#include "wharf/core/thread_name.h"
 #include "wharf/storage/store.h"
 
 namespace wharf {
@@ -101,8 +102,14 @@ class SqliteStore final : public Store {
     // A connection checkpoints only a WAL it has opened: one read opens it.
     sqlite::Exec(checkpoint_db_.get(), "SELECT count(*) FROM sqlite_schema", &error);
     sqlite3_wal_hook(db_.get(), &SqliteStore::OnWalCommit, this);  // replaces auto-checkpoints
-    checkpointer_ = std::thread([this] { CheckpointLoop(); });
-    writer_ = std::thread([this] { WriterLoop(); });
+    checkpointer_ = std::thread([this] {
+      NameThisThread("sqlite-checkpt");
+      CheckpointLoop();
+    });
+    writer_ = std::thread([this] {
+      NameThisThread("sqlite-writer");
+      WriterLoop();
+    });
     return OkStatus();
   }
 

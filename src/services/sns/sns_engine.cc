@@ -32,8 +32,10 @@ SnsCore::SnsCore(EngineEnv env, sqs::SqsEngine* sqs)
       http_(HttpClient::Create(
           {.ca_file = env.config.sns_https_ca_file, .insecure = env.config.sns_https_insecure})),
       worker_(std::make_unique<BatchWorker<DeliveryEvent>>(
+          "sns-delivery",
           [this](std::vector<DeliveryEvent> events) { RunEvents(std::move(events)); })),
       signing_(std::make_unique<OrderedWorkers<SignJob>>(
+          "sns-sign-",
           // One per core, at most 4: they are made at start, and a local emulator rarely
           // signs more than 4,000 envelopes a second.
           std::min(static_cast<int>(std::thread::hardware_concurrency()), 4),

@@ -10,6 +10,7 @@
 #include <future>
 
 #include "services/sns/sns_util.h"
+#include "wharf/core/thread_name.h"
 
 namespace wharf::sns {
 
@@ -107,6 +108,7 @@ void BackgroundSigner::Prepare() {
   if (started_.load(std::memory_order_relaxed)) return;
   signer_ =
       std::async(std::launch::async, [&store = store_]() -> std::shared_ptr<const Signer> {
+        NameThisThread("sns-key");
         auto loaded = Signer::LoadOrCreate(store);
         if (loaded.ok()) return std::move(loaded).value();
         spdlog::warn("SNS signing key: {}; using a key for this run only", loaded.error().message);

@@ -14,9 +14,12 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "wharf/core/thread_name.h"
 
 namespace wharf::sns {
 
@@ -24,9 +27,12 @@ template <typename Item>
 class BatchWorker {
  public:
   // `run` gets every item posted since its previous call, in posting order, on the worker
-  // thread (never concurrently with itself).
-  explicit BatchWorker(std::function<void(std::vector<Item>)> run)
-      : run_(std::move(run)), thread_([this] { Loop(); }) {}
+  // thread (never concurrently with itself), which is named `name`.
+  BatchWorker(std::string name, std::function<void(std::vector<Item>)> run)
+      : run_(std::move(run)), thread_([this, name = std::move(name)] {
+          NameThisThread(name);
+          Loop();
+        }) {}
   ~BatchWorker() { Stop(); }
   BatchWorker(const BatchWorker&) = delete;
   BatchWorker& operator=(const BatchWorker&) = delete;
@@ -86,10 +92,17 @@ template <typename Item>
 class OrderedWorkers {
  public:
   // `work` runs on any of `threads` threads, for several items at once; `finish` runs for each
-  // item after its `work`, in posting order, one item at a time.
-  OrderedWorkers(int threads, std::function<void(Item&)> work, std::function<void(Item)> finish)
+  // item after its `work`, in posting order, one item at a time. The threads are named
+  // `name` followed by their number.
+  OrderedWorkers(const std::string& name, int threads, std::function<void(Item&)> work,
+                 std::function<void(Item)> finish)
       : work_(std::move(work)), finish_(std::move(finish)) {
-    for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this] { Loop(); });
+    for (int i = 0; i < std::max(threads, 1); ++i) {
+      threads_.emplace_back([this, thread_name = name + std::to_string(i)] {
+        NameThisThread(thread_name);
+        Loop();
+      });
+    }
   }
   ~OrderedWorkers() { Stop(); }
   OrderedWorkers(const OrderedWorkers&) = delete;

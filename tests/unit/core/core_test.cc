@@ -2,14 +2,30 @@
 
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "wharf/core/digest.h"
 #include "wharf/core/encoding.h"
 #include "wharf/core/ids.h"
+#include "wharf/core/thread_name.h"
 
 namespace wharf {
 namespace {
+
+TEST(ThreadNameTest, NamesTheCallingThreadOnlyAndCutsAt15Bytes) {
+  std::string named, cut;
+  const std::string before = ThisThreadName();
+  std::thread([&] {
+    NameThisThread("sqlite-writer");
+    named = ThisThreadName();
+    NameThisThread("a-name-longer-than-fifteen");
+    cut = ThisThreadName();
+  }).join();
+  EXPECT_EQ(named, "sqlite-writer");
+  EXPECT_EQ(cut, "a-name-longer-t");
+  EXPECT_EQ(ThisThreadName(), before);
+}
 
 TEST(DigestTest, KnownVectors) {
   // RFC 1321 and FIPS 180-2 test vectors.

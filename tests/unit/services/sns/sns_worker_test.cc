@@ -6,8 +6,12 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
+
+#include "wharf/core/thread_name.h"
 
 namespace wharf::sns {
 namespace {
@@ -21,10 +25,18 @@ TEST(OrderedWorkersTest, FinishesInPostingOrderWhateverTheWorkTakes) {
   constexpr int kItems = 200;
   std::mutex mu;
   std::vector<int> finished;
+  std::set<std::string> worked_on;
   std::promise<void> all_done;
   {
     OrderedWorkers<Item> workers(
-        4, [&](Item& item) { std::this_thread::sleep_for(item.work_time); },
+        "test-worker-", 4,
+        [&](Item& item) {
+          {
+            std::lock_guard lock(mu);
+            worked_on.insert(ThisThreadName());
+          }
+          std::this_thread::sleep_for(item.work_time);
+        },
         [&](Item item) {
           std::lock_guard lock(mu);
           finished.push_back(item.n);
@@ -38,6 +50,13 @@ TEST(OrderedWorkersTest, FinishesInPostingOrderWhateverTheWorkTakes) {
   }
   ASSERT_EQ(finished.size(), static_cast<size_t>(kItems));
   for (int i = 0; i < kItems; ++i) EXPECT_EQ(finished[i], i);
+  // The work ran on the workers' own threads, named after them.
+  EXPECT_GE(worked_on.size(), 2u);
+  for (const std::string& name : worked_on) {
+    EXPECT_TRUE(name == "test-worker-0" || name == "test-worker-1" || name == "test-worker-2" ||
+                name == "test-worker-3")
+        << name;
+  }
 }
 
 }  // namespace
