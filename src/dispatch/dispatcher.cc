@@ -132,6 +132,7 @@ void Dispatcher::Handle(HttpRequest request, Respond respond) {
     ctx.region = route.region;
     ctx.host = std::string(FindHeader(request.headers, "host"));
     ctx.protocol = std::string(ProtocolName(route.protocol));
+    ctx.trace_header = std::string(FindHeader(request.headers, "x-amzn-trace-id"));
     exchange->request_id = ctx.request_id;
 
     auto engine = engines_.find(route.service);

@@ -139,8 +139,10 @@ class Validator {
     if (depth > kMaxDepth) return;
     for (std::string_view name : shape.required) {
       auto it = value.find(name);
+      // SQS takes an empty string for a missing parameter, except a batch entry's "Id": an
+      // empty one is an InvalidBatchEntryId, which the engine reports (recorded from AWS).
       bool empty_sqs = flavour_.style == ValidationStyle::kSqs && it != value.end() &&
-                       it->is_string() && it->get_ref<const std::string&>().empty();
+                       it->is_string() && it->get_ref<const std::string&>().empty() && name != "Id";
       if (it == value.end() || it->is_null() || empty_sqs) {
         const nlohmann::json* ref = nullptr;
         for (const auto& m : shape.members) {

@@ -133,6 +133,18 @@ class QueueLifecycleTest(SqsJsonTestBase):
             lambda: self.make_queue("std-q", ContentBasedDeduplication="true"),
             "InvalidAttributeName", 400, "Unknown Attribute ContentBasedDeduplication.",
             "InvalidAttributeName")
+        # Recorded (test_create_standard_queue_with_fifo_attribute_raises_error).
+        self.assertClientError(
+            lambda: self.make_queue("std-q", FifoQueue="false"),
+            "InvalidAttributeName", 400, "Unknown Attribute FifoQueue.", "InvalidAttributeName")
+
+    def test_booleans_in_any_case(self):
+        # Recorded: LocalStack's FIFO tests create queues with "True"/"False"; AWS answers with
+        # lower case, and a FifoQueue "true" on a FIFO queue is a no-op.
+        url = self.make_queue("caps.fifo", FifoQueue="True", ContentBasedDeduplication="False")
+        attrs = self.attrs(url, "FifoQueue", "ContentBasedDeduplication")
+        self.assertEqual(attrs, {"FifoQueue": "true", "ContentBasedDeduplication": "false"})
+        self.sqs.set_queue_attributes(QueueUrl=url, Attributes={"FifoQueue": "true"})
 
     def test_list_queues_pagination(self):
         urls = [self.make_queue("page-q-%d" % i) for i in range(10)]
@@ -325,6 +337,35 @@ class MessageTest(SqsJsonTestBase):
         self.assertFalse(poller.is_alive())
         self.assertEqual([m["Body"] for m in got], ["wake"])
 
+    def test_zero_visibility_long_poll_gets_the_message_once(self):
+        # A long poll with VisibilityTimeout 0 woken by a send used to re-wake itself until
+        # wharf's stack overflowed (found replaying LocalStack's SNS tests).
+        url = self.make_queue("poll-zero-q")
+        got = []
+        poller = threading.Thread(target=lambda: got.extend(
+            self.receive(url, WaitTimeSeconds=20, VisibilityTimeout=0)))
+        poller.start()
+        poller.join(timeout=0.5)
+        harness.boto_client(self.server).send_message(QueueUrl=url, MessageBody="once")
+        poller.join(timeout=30)
+        self.assertFalse(poller.is_alive())
+        self.assertEqual([m["Body"] for m in got], ["once"])
+        self.assertEqual([m["Body"] for m in self.receive(url, VisibilityTimeout=0)], ["once"])
+
+    def test_trace_header_becomes_aws_trace_header(self):
+        # Recorded (test_aws_trace_header_propagation): the X-Amzn-Trace-Id request header.
+        url = self.make_queue("xray-q")
+        trace = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1"
+        client = harness.boto_client(self.server)
+
+        def add_header(request, **_):
+            request.headers["X-Amzn-Trace-Id"] = trace
+
+        client.meta.events.register("before-send.sqs.SendMessage", add_header)
+        client.send_message(QueueUrl=url, MessageBody="test")
+        msgs = self.receive(url, AttributeNames=["AWSTraceHeader"], MessageAttributeNames=["*"])
+        self.assertEqual(msgs[0]["Attributes"], {"AWSTraceHeader": trace})
+
     def test_long_poll_ends_empty_when_clock_passes_wait_time(self):
         url = self.make_queue("poll-empty-q")
         got = [None]
@@ -418,13 +459,14 @@ class BatchTest(SqsJsonTestBase):
             "AWS.SimpleQueueService.TooManyEntriesInBatchRequest", 400,
             "Maximum number of entries per request are 10. You have sent 20.",
             "TooManyEntriesInBatchRequest", self.errors.TooManyEntriesInBatchRequest)
-        self.assertClientError(
-            lambda: self.sqs.delete_message_batch(QueueUrl=url, Entries=[
-                {"Id": "invalid:id", "ReceiptHandle": "r"}]),
-            "AWS.SimpleQueueService.InvalidBatchEntryId", 400,
-            "A batch entry id can only contain alphanumeric characters, hyphens and underscores. "
-            "It can be at most 80 letters long.", "InvalidBatchEntryId",
-            self.errors.InvalidBatchEntryId)
+        for bad_id in ("invalid:id", ""):  # "" recorded too: not a missing parameter
+            self.assertClientError(
+                lambda: self.sqs.delete_message_batch(QueueUrl=url, Entries=[
+                    {"Id": bad_id, "ReceiptHandle": "r"}]),
+                "AWS.SimpleQueueService.InvalidBatchEntryId", 400,
+                "A batch entry id can only contain alphanumeric characters, hyphens and "
+                "underscores. It can be at most 80 letters long.", "InvalidBatchEntryId",
+                self.errors.InvalidBatchEntryId)
         self.assertClientError(
             lambda: self.sqs.send_message_batch(QueueUrl=url, Entries=[
                 {"Id": "same", "MessageBody": "1"}, {"Id": "same", "MessageBody": "2"}]),

@@ -207,11 +207,22 @@ class MessageTest(SqsQueryTestBase):
                 {"Id": "x", "MessageBody": "1"}, {"Id": "x", "MessageBody": "2"}]),
             "AWS.SimpleQueueService.BatchEntryIdsNotDistinct", 400,
             cls=self.errors.BatchEntryIdsNotDistinct)
+        for bad_id in ("invalid:id", ""):  # "" recorded too: not a missing parameter
+            self.assertClientError(
+                lambda: self.sqs.delete_message_batch(QueueUrl=url, Entries=[
+                    {"Id": bad_id, "ReceiptHandle": "r"}]),
+                "AWS.SimpleQueueService.InvalidBatchEntryId", 400,
+                "A batch entry id can only contain alphanumeric characters, hyphens and "
+                "underscores. It can be at most 80 letters long.",
+                cls=self.errors.InvalidBatchEntryId)
+
+    def test_queue_attribute_booleans(self):
+        url = self.make_queue("q-caps.fifo", FifoQueue="True", ContentBasedDeduplication="False")
+        attrs = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        self.assertEqual(attrs["ContentBasedDeduplication"], "false")
         self.assertClientError(
-            lambda: self.sqs.delete_message_batch(QueueUrl=url, Entries=[
-                {"Id": "invalid:id", "ReceiptHandle": "r"}]),
-            "AWS.SimpleQueueService.InvalidBatchEntryId", 400,
-            cls=self.errors.InvalidBatchEntryId)
+            lambda: self.make_queue("q-std", FifoQueue="false"), "InvalidAttributeName", 400,
+            "Unknown Attribute FifoQueue.")
 
     def test_parameter_errors(self):
         url = self.make_queue("q-params")

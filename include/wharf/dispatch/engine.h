@@ -21,11 +21,12 @@ struct Config;
 
 // Who is calling, decided by the router from the request.
 struct RequestContext {
-  std::string request_id;  // UUID, also sent back as x-amzn-RequestId / <RequestId>
-  std::string account;     // 12 digits: the access key id if it is 12 digits, else the default
-  std::string region;      // from the SigV4 credential scope, else us-east-1
-  std::string host;        // Host header as received ("localhost:4566"), for URLs we hand out
-  std::string protocol;    // "json", "query", "cbor", "rest-json", "rest-xml" (for logs only)
+  std::string request_id;    // UUID, also sent back as x-amzn-RequestId / <RequestId>
+  std::string account;       // 12 digits: the access key id if it is 12 digits, else the default
+  std::string region;        // from the SigV4 credential scope, else us-east-1
+  std::string host;          // Host header as received ("localhost:4566"), for URLs we hand out
+  std::string protocol;      // "json", "query", "cbor", "rest-json", "rest-xml" (for logs only)
+  std::string trace_header;  // the X-Amzn-Trace-Id header (AWS X-Ray) as received, or empty
 };
 
 using OperationReply = std::function<void(Result<nlohmann::json>)>;

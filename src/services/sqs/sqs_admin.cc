@@ -1,5 +1,8 @@
 // Reset, Summary, init files, the /_wharf/sqs admin routes and the message listing of
 // /_aws/sqs/messages.
+#include <set>
+#include <string>
+
 #include "services/sqs/sqs_core.h"
 #include "services/sqs/sqs_errors.h"
 
@@ -15,12 +18,15 @@ SqsCore::OpResult SqsCore::ListMessages(const RequestContext& ctx, json& in, Def
   everything.all_system = true;
   everything.all_attributes = true;
   json messages = json::array();
+  // FIFO: a visible message behind one of its group that is not (in flight, delayed) cannot
+  // be received yet, so it is listed as invisible.
+  std::set<std::string> held_groups;
   for (const auto& [seq, m] : q.messages) {
     const bool delayed = m.state == MsgState::kDelayed;
     bool visible = m.state == MsgState::kVisible;
-    if (visible && q.fifo) {
-      auto group = q.groups.find(m.group_id);
-      visible = group == q.groups.end() || group->second.inflight == 0;
+    if (q.fifo) {
+      if (held_groups.count(m.group_id)) visible = false;
+      if (!visible) held_groups.insert(m.group_id);
     }
     if (delayed ? !show_delayed : !visible && !show_invisible) continue;
     json message = RenderLocked(q, m, everything);

@@ -57,7 +57,14 @@ AwsError Unknown(std::string_view name) {
   return InvalidAttributeName("Unknown Attribute " + std::string(name) + ".");
 }
 
-bool IsBool(const std::string& v) { return v == "true" || v == "false"; }
+// Stores a boolean attribute as AWS returns it: lower case.
+Status MergeBool(std::string_view name, const std::string& v,
+                 std::map<std::string, std::string>& merged) {
+  const std::optional<bool> b = ParseAttributeBool(v);
+  if (!b) return BadValue(name);
+  merged[std::string(name)] = *b ? "true" : "false";
+  return OkStatus();
+}
 
 Status CheckRedriveAllow(const std::string& v) {
   json p = json::parse(v, nullptr, false);
@@ -117,6 +124,28 @@ Status CheckRedrive(const std::string& v) {
 }
 
 }  // namespace
+
+std::optional<bool> ParseAttributeBool(std::string_view value) {
+  const auto is = [value](std::string_view word) {
+    return value.size() == word.size() &&
+           std::equal(value.begin(), value.end(), word.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  };
+  if (is("true")) return true;
+  if (is("false")) return false;
+  return std::nullopt;
+}
+
+Result<bool> FifoQueueRequested(const json& attributes) {
+  if (!attributes.is_object() || !attributes.contains("FifoQueue")) return false;
+  const json& value = attributes["FifoQueue"];
+  const std::optional<bool> fifo =
+      ParseAttributeBool(value.is_string() ? value.get<std::string>() : value.dump());
+  if (!fifo) return BadValue("FifoQueue");
+  if (!*fifo) return Unknown("FifoQueue");
+  return true;
+}
 
 std::map<std::string, std::string> DefaultQueueAttributes(bool fifo) {
   std::map<std::string, std::string> a{{"DelaySeconds", "0"},
@@ -180,20 +209,19 @@ Status MergeQueueAttributes(const json& attributes, bool fifo, bool creating,
     }
     if (handled) continue;
     if (name == "FifoQueue") {
-      if (!creating) {
-        if (fifo && v == "false") {
-          return InvalidAttributeValue(
-              "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not "
-              "supported.");
-        }
-        return Unknown(name);
+      if (creating) continue;  // the type was decided by FifoQueueRequested
+      // On a FIFO queue "true" changes nothing, which AWS accepts.
+      const std::optional<bool> b = ParseAttributeBool(v);
+      if (fifo && b == true) continue;
+      if (fifo && b == false) {
+        return InvalidAttributeValue(
+            "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not "
+            "supported.");
       }
-      if (!IsBool(v)) return BadValue(name);
-      continue;  // the type is decided by the caller
+      return Unknown(name);
     } else if (name == "ContentBasedDeduplication") {
       if (!fifo) return Unknown(name);
-      if (!IsBool(v)) return BadValue(name);
-      merged[name] = v;
+      WHARF_RETURN_IF_ERROR(MergeBool(name, v, merged));
     } else if (name == "DeduplicationScope") {
       if (!fifo) {
         return InvalidAttributeName(
@@ -239,8 +267,7 @@ Status MergeQueueAttributes(const json& attributes, bool fifo, bool creating,
       merged["SqsManagedSseEnabled"] = "false";
       merged.emplace("KmsDataKeyReusePeriodSeconds", "300");
     } else if (name == "SqsManagedSseEnabled") {
-      if (!IsBool(v)) return BadValue(name);
-      merged[name] = v;
+      WHARF_RETURN_IF_ERROR(MergeBool(name, v, merged));
     } else {
       return Unknown(name);
     }

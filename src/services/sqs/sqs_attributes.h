@@ -4,6 +4,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,14 @@ std::map<std::string, std::string> DefaultQueueAttributes(bool fifo);
 // look at other queues (RedrivePolicy targets are checked by the engine).
 Status MergeQueueAttributes(const nlohmann::json& attributes, bool fifo, bool creating,
                             std::map<std::string, std::string>& merged);
+
+// A boolean attribute's value: "true" or "false" in any case (AWS takes "True"); else nullopt.
+std::optional<bool> ParseAttributeBool(std::string_view value);
+
+// Whether CreateQueue's `attributes` make a FIFO queue: FifoQueue "true" (any case) does;
+// InvalidAttributeValue for a FifoQueue that is no boolean, and InvalidAttributeName for
+// "false", which AWS does not take ("Unknown Attribute FifoQueue.").
+Result<bool> FifoQueueRequested(const nlohmann::json& attributes);
 
 // True for every name GetQueueAttributes accepts (settable, computed and "All").
 bool IsQueueAttributeName(std::string_view name);

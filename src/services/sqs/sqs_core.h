@@ -95,7 +95,6 @@ struct Queue {
   std::deque<uint64_t> visible;  // standard queues: visible order (lazy: entries re-checked)
   struct Group {
     std::set<uint64_t> seqs;
-    int inflight = 0;
   };
   std::map<std::string, Group> groups;  // FIFO queues
   size_t n_visible = 0, n_inflight = 0, n_delayed = 0;
@@ -122,6 +121,7 @@ struct MoveTask {
   int64_t started_ms = 0;
   int64_t moved = 0, to_move = 0;
   std::string status = "RUNNING";
+  std::string failure_reason;  // set with status FAILED
   TimerId timer = 0;
 };
 
@@ -217,10 +217,11 @@ class SqsCore {
   // sqs_send.cc
   OpResult SendMessage(const RequestContext& ctx, json& in, Deferred& d);
   OpResult SendMessageBatch(const RequestContext& ctx, json& in, Deferred& d);
-  // Validates and enqueues one message (shape of SendMessageRequest / batch entry). On success
-  // the entry's MessageBody has been moved into the stored message.
-  Result<json> SendOneLocked(const RequestContext& ctx, Queue& q, json& entry, Sql& writes,
-                             Deferred& d);
+  // Validates and enqueues one message (shape of SendMessageRequest / batch entry, which
+  // `batch_entry` says). On success the entry's MessageBody has been moved into the stored
+  // message.
+  Result<json> SendOneLocked(const RequestContext& ctx, Queue& q, json& entry, bool batch_entry,
+                             Sql& writes, Deferred& d);
   // Puts `m` (seq unset) into `q`, scheduling its delay; returns the stored message.
   Message& EnqueueLocked(Queue& q, Message m, int delay_seconds, Deferred& d);
 
@@ -238,7 +239,10 @@ class SqsCore {
   Status DeleteOneLocked(Queue& q, const std::string& handle, Sql& writes);
   Status ChangeVisibilityOneLocked(Queue& q, const std::string& handle, int64_t timeout,
                                    Sql& writes, Deferred& d);
-  // Takes up to params.max available messages (moving over-received ones to the DLQ).
+  // Takes up to params.max available messages (moving over-received ones to the DLQ). Wakes no
+  // waiter, so it may run for one: those taken with visibility 0 are visible again when it
+  // returns (WakeWaitersLocked's loop then serves the next waiter; a plain receive finds no
+  // waiter parked while messages are visible).
   json TakeLocked(Queue& q, const ReceiveParams& params, Sql& writes, Deferred& d);
   json RenderLocked(const Queue& q, const Message& m, const ReceiveParams& p) const;
   void SetStateLocked(Queue& q, Message& m, MsgState s);

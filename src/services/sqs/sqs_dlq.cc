@@ -112,9 +112,14 @@ void SqsCore::OnMoveTaskTick(std::shared_ptr<MoveTask> task) {
 }
 
 void SqsCore::MoveTaskStepLocked(const std::shared_ptr<MoveTask>& task, Deferred& d) {
+  // A queue the task needs that is gone (deleted while it ran) fails it, as on AWS (recorded).
+  const auto fail = [&] {
+    task->status = "FAILED";
+    task->failure_reason = "AWS.SimpleQueueService.NonExistentQueue";
+  };
   QueuePtr source = FindByArnLocked(task->source_arn);
   if (!source) {
-    task->status = "FAILED";
+    fail();
     QueueWritesLocked({UpsertMoveTaskSql(*task)}, nullptr, d);
     return;
   }
@@ -122,13 +127,16 @@ void SqsCore::MoveTaskStepLocked(const std::shared_ptr<MoveTask>& task, Deferred
   const int64_t budget = task->rate > 0 ? task->rate : kDefaultMoveRate;
   int64_t moved = 0;
   // Visible messages only, oldest first; each goes to DestinationArn or its original source.
-  for (auto it = source->messages.begin(); it != source->messages.end() && moved < budget;) {
+  for (auto it = source->messages.begin();
+       it != source->messages.end() && moved < budget && task->status == "RUNNING";) {
     auto next = std::next(it);
     if (it->second.state == MsgState::kVisible) {
       const std::string& target_arn =
           task->dest_arn.empty() ? it->second.dlq_source_arn : task->dest_arn;
-      QueuePtr target = FindByArnLocked(target_arn);
-      if (target && target != source) {
+      QueuePtr target = target_arn.empty() ? nullptr : FindByArnLocked(target_arn);
+      if (!target_arn.empty() && !target) {
+        fail();
+      } else if (target && target != source) {
         MoveToQueueLocked(*source, it, *target, false, writes, d);
         ++moved;
       }
@@ -136,9 +144,10 @@ void SqsCore::MoveTaskStepLocked(const std::shared_ptr<MoveTask>& task, Deferred
     it = next;
   }
   task->moved += moved;
-  if (moved < budget || source->n_visible == 0) {
+  const bool running = task->status == "RUNNING";
+  if (running && (moved < budget || source->n_visible == 0)) {
     task->status = "COMPLETED";
-  } else if (!stopped_) {
+  } else if (running && !stopped_) {
     task->timer = ScheduleGuarded(NowMs() + 1000, [this, task] { OnMoveTaskTick(task); });
   }
   writes.push_back(UpsertMoveTaskSql(*task));
@@ -175,6 +184,7 @@ SqsCore::OpResult SqsCore::ListMessageMoveTasks(const RequestContext& ctx, json&
     if (t->status == "RUNNING") e["TaskHandle"] = t->handle;
     if (!t->dest_arn.empty()) e["DestinationArn"] = t->dest_arn;
     if (t->rate > 0) e["MaxNumberOfMessagesPerSecond"] = t->rate;
+    if (!t->failure_reason.empty()) e["FailureReason"] = t->failure_reason;
     results.push_back(std::move(e));
   }
   Outcome o;

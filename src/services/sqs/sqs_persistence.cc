@@ -9,7 +9,7 @@
 namespace wharf::sqs {
 namespace {
 
-constexpr std::array<std::string_view, 2> kMigrations{
+constexpr std::array<std::string_view, 3> kMigrations{
     "CREATE TABLE sqs_queues(uid INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL,"
     " name TEXT NOT NULL, attributes TEXT NOT NULL, tags TEXT NOT NULL, created_s INTEGER,"
     " modified_s INTEGER);"
@@ -27,7 +27,9 @@ constexpr std::array<std::string_view, 2> kMigrations{
     " expire_ms INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(queue_uid, id)) WITHOUT ROWID;"
     "CREATE TABLE sqs_move_tasks(handle TEXT PRIMARY KEY, task_id TEXT NOT NULL,"
     " source_arn TEXT NOT NULL, dest_arn TEXT NOT NULL, rate INTEGER, started_ms INTEGER,"
-    " moved INTEGER, to_move INTEGER, status TEXT NOT NULL) WITHOUT ROWID;"};
+    " moved INTEGER, to_move INTEGER, status TEXT NOT NULL) WITHOUT ROWID;",
+    // 3: why a move task failed.
+    "ALTER TABLE sqs_move_tasks ADD COLUMN failure_reason TEXT;"};
 
 int64_t I(uint64_t v) { return static_cast<int64_t>(v); }
 
@@ -201,8 +203,8 @@ Status SqsCore::LoadLocked() {
         deleted_at_ms_[Key(row.Text(0), row.Text(1), row.Text(2))] = row.Int(3);
       }));
   WHARF_RETURN_IF_ERROR(env_.store.Read(
-      "SELECT handle, task_id, source_arn, dest_arn, rate, started_ms, moved, to_move, status"
-      " FROM sqs_move_tasks",
+      "SELECT handle, task_id, source_arn, dest_arn, rate, started_ms, moved, to_move, status,"
+      " failure_reason FROM sqs_move_tasks",
       {}, [&](const SqlRow& row) {
         auto t = std::make_shared<MoveTask>();
         t->handle = row.Text(0);
@@ -214,6 +216,7 @@ Status SqsCore::LoadLocked() {
         t->moved = row.Int(6);
         t->to_move = row.Int(7);
         t->status = row.Text(8);
+        t->failure_reason = row.Text(9);
         move_tasks_[t->handle] = std::move(t);
       }));
   for (auto& [uid, q] : by_uid_) ScheduleRetentionLocked(q);
@@ -311,9 +314,10 @@ SqlStatement SqsCore::InsertAttemptSql(const Queue& q, const std::string& id,
 SqlStatement SqsCore::UpsertMoveTaskSql(const MoveTask& t) {
   return {
       "INSERT OR REPLACE INTO sqs_move_tasks(handle, task_id, source_arn, dest_arn, rate,"
-      " started_ms, moved, to_move, status) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      " started_ms, moved, to_move, status, failure_reason)"
+      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
       {t.handle, t.task_id, t.source_arn, t.dest_arn, t.rate, t.started_ms, t.moved, t.to_move,
-       t.status}};
+       t.status, t.failure_reason}};
 }
 
 }  // namespace wharf::sqs

@@ -136,14 +136,9 @@ Result<SqsCore::QueuePtr> SqsCore::CreateQueueLocked(const std::string& account,
                                                      const json& attributes, const json& tags,
                                                      Sql& writes, bool* existed) {
   *existed = false;
-  bool fifo = false;
-  if (attributes.is_object() && attributes.contains("FifoQueue")) {
-    const std::string v = StringOf(attributes["FifoQueue"]);
-    if (v != "true" && v != "false") {
-      return InvalidAttributeValue("Invalid value for the parameter FifoQueue.");
-    }
-    fifo = v == "true";
-  }
+  auto requested = FifoQueueRequested(attributes);
+  if (!requested.ok()) return std::move(requested).error();
+  const bool fifo = *requested;
   WHARF_RETURN_IF_ERROR(CheckQueueName(name, fifo));
   auto attrs = DefaultQueueAttributes(fifo);
   WHARF_RETURN_IF_ERROR(MergeQueueAttributes(attributes, fifo, true, attrs));

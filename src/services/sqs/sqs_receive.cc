@@ -68,11 +68,6 @@ void SqsCore::SetStateLocked(Queue& q, Message& m, MsgState s) {
   };
   --counter(m.state);
   ++counter(s);
-  if (q.fifo && m.state != s) {
-    auto& g = q.groups[m.group_id];
-    if (m.state == MsgState::kInFlight) --g.inflight;
-    if (s == MsgState::kInFlight) ++g.inflight;
-  }
   m.state = s;
 }
 
@@ -109,7 +104,7 @@ void SqsCore::OnMessageTimer(std::weak_ptr<Queue> wq, uint64_t seq) {
 
 void SqsCore::EraseMessageLocked(Queue& q, std::map<uint64_t, Message>::iterator it) {
   Message& m = it->second;
-  SetStateLocked(q, m, MsgState::kDelayed);  // keeps counters and group in-flight right
+  SetStateLocked(q, m, MsgState::kDelayed);  // keeps the counters right
   --q.n_delayed;
   if (q.fifo) {
     auto g = q.groups.find(m.group_id);
@@ -160,7 +155,20 @@ json SqsCore::TakeLocked(Queue& q, const ReceiveParams& p, Sql& writes, Deferred
   json out = json::array();
   const int64_t now = NowMs();
   const int visibility = p.visibility >= 0 ? p.visibility : q.visibility_timeout;
+  // Taken with visibility 0, a message is visible again at once, but only after the take:
+  // within it, it would be taken twice, and making it visible here would wake the waiters,
+  // re-entering this function for the waiter being served, without end (a stack overflow).
+  std::vector<uint64_t> released;
+  const auto release = [&] {
+    for (uint64_t seq : released) {
+      auto it = q.messages.find(seq);
+      if (it == q.messages.end()) continue;
+      SetStateLocked(q, it->second, MsgState::kVisible);
+      if (!q.fifo) q.visible.push_back(seq);
+    }
+  };
   QueuePtr dlq = q.dlq_arn.empty() ? nullptr : FindByArnLocked(q.dlq_arn);
+  if (dlq.get() == &q) dlq = nullptr;  // its own DLQ: moving would only requeue it, forever
   QueuePtr self = by_uid_[q.uid];
   // Below both the request's maximum and the queue's in-flight limit.
   const size_t max_inflight = env_.config.sqs_max_inflight;
@@ -181,7 +189,7 @@ json SqsCore::TakeLocked(Queue& q, const ReceiveParams& p, Sql& writes, Deferred
     writes.push_back(UpdateReceiveSql(q, m));
     out.push_back(RenderLocked(q, m, p));
     if (visibility == 0) {
-      MakeVisibleLocked(q, m, d);
+      released.push_back(m.seq);
     } else {
       ScheduleMessageTimerLocked(self, m);
     }
@@ -195,12 +203,15 @@ json SqsCore::TakeLocked(Queue& q, const ReceiveParams& p, Sql& writes, Deferred
       if (it == q.messages.end() || it->second.state != MsgState::kVisible) continue;
       take(it);
     }
+    release();
     return out;
   }
-  // FIFO: oldest available group first; a group with a message in flight is blocked.
+  // FIFO: oldest available group first. A group gives the visible messages at its head, up to
+  // its first one in flight: none while its oldest is in flight, but those before a message
+  // whose visibility was extended once they are visible again (as AWS does, recorded).
   std::vector<std::pair<uint64_t, std::string>> ready;
   for (const auto& [gid, g] : q.groups) {
-    if (g.inflight > 0 || g.seqs.empty()) continue;
+    if (g.seqs.empty()) continue;
     auto it = q.messages.find(*g.seqs.begin());
     if (it->second.state == MsgState::kVisible) ready.emplace_back(it->first, gid);
   }
@@ -217,6 +228,7 @@ json SqsCore::TakeLocked(Queue& q, const ReceiveParams& p, Sql& writes, Deferred
       take(it);
     }
   }
+  release();
   return out;
 }
 
@@ -290,7 +302,7 @@ SqsCore::OpResult SqsCore::ReceiveMessage(const RequestContext& ctx, json& in, D
   }
   for (const auto& n : in.value("MessageAttributeNames", json::array())) {
     const std::string name = n.get<std::string>();
-    if (name == "All" || name == ".*") p.all_attributes = true;
+    if (name == "All" || name == ".*" || name == "*") p.all_attributes = true;
     p.attribute_names.push_back(name);
   }
   p.attempt_id = in.value("ReceiveRequestAttemptId", "");

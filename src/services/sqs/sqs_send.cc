@@ -138,8 +138,8 @@ Message& SqsCore::EnqueueLocked(Queue& q, Message m, int delay_seconds, Deferred
   return msg;
 }
 
-Result<json> SqsCore::SendOneLocked(const RequestContext& ctx, Queue& q, json& entry, Sql& writes,
-                                    Deferred& d) {
+Result<json> SqsCore::SendOneLocked(const RequestContext& ctx, Queue& q, json& entry,
+                                    bool batch_entry, Sql& writes, Deferred& d) {
   const std::string& body = StringMemberOf(entry, "MessageBody");
   if (body.empty()) return MissingParameter("MessageBody");
   if (!ValidMessageCharacters(body)) {
@@ -172,17 +172,22 @@ Result<json> SqsCore::SendOneLocked(const RequestContext& ctx, Queue& q, json& e
     trace = v.value("StringValue", "");
   }
   if (size > static_cast<size_t>(q.max_message_size)) {
-    return InvalidParameterValue(
-        "One or more parameters are invalid. Reason: Message must be "
-        "shorter than " +
-        std::to_string(q.max_message_size) + " bytes.");
+    // AWS words the same limit differently for a batch entry (both recorded).
+    return InvalidParameterValue(std::string("One or more parameters ") +
+                                 (batch_entry ? "cannot be validated" : "are invalid") +
+                                 ". Reason: Message must be shorter than " +
+                                 std::to_string(q.max_message_size) + " bytes.");
   }
   WHARF_RETURN_IF_ERROR(CheckFifoFields(q, entry));
 
   json out;
   out["MD5OfMessageBody"] = Md5Hex(body);
   if (!attrs->is_null()) out["MD5OfMessageAttributes"] = MessageAttributesMd5(*attrs);
-  if (!trace.empty()) {
+  // Without an AWSTraceHeader system attribute the request's X-Ray header becomes the message's
+  // (as on AWS); the client sent no system attributes then, so it gets no MD5 of them.
+  if (trace.empty()) {
+    trace = ctx.trace_header;
+  } else {
     out["MD5OfMessageSystemAttributes"] = MessageAttributesMd5(
         json{{"AWSTraceHeader", {{"DataType", "String"}, {"StringValue", trace}}}});
   }
@@ -224,7 +229,7 @@ SqsCore::OpResult SqsCore::SendMessage(const RequestContext& ctx, json& in, Defe
   auto r = ResolveLocked(ctx, in, "SendMessage");
   if (!r.ok()) return std::move(r).error();
   Outcome o;
-  auto out = SendOneLocked(ctx, **r, in, o.writes, d);
+  auto out = SendOneLocked(ctx, **r, in, /*batch_entry=*/false, o.writes, d);
   if (!out.ok()) return std::move(out).error();
   o.output = std::move(*out);
   return o;
@@ -266,7 +271,7 @@ SqsCore::OpResult SqsCore::SendMessageBatch(const RequestContext& ctx, json& in,
   Outcome o;
   o.output = {{"Successful", json::array()}, {"Failed", json::array()}};
   for (auto& e : entries) {
-    auto res = SendOneLocked(ctx, q, e, o.writes, d);
+    auto res = SendOneLocked(ctx, q, e, /*batch_entry=*/true, o.writes, d);
     if (res.ok()) {
       json ok = std::move(*res);
       ok["Id"] = e.value("Id", "");

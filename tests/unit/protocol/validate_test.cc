@@ -30,6 +30,12 @@ TEST(ValidateSqsTest, MissingParameterLikeSqs) {
   EXPECT_EQ(e.message, "The request must contain the parameter MessageBody.");
   e = Invalid("sqs", "ReceiveMessage", json::object());
   EXPECT_EQ(e.message, "The request must contain the parameter QueueUrl.");
+  // Recorded (test_delete_message_batch_invalid_msg_id): an empty batch entry Id is no missing
+  // parameter but an InvalidBatchEntryId, which the engine answers.
+  EXPECT_TRUE(ValidateInput(*ServiceModel::Get("sqs"), "DeleteMessageBatch",
+                            {{"QueueUrl", "http://x/1/q"},
+                             {"Entries", {{{"Id", ""}, {"ReceiptHandle", "rh"}}}}})
+                  .ok());
 }
 
 TEST(ValidateSqsTest, WrongTypeIsInvalidParameterValue) {

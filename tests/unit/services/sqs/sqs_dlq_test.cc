@@ -76,5 +76,41 @@ TEST_F(SqsDlq, MoveTaskRedrivesBackToSource) {
   Err("CancelMessageMoveTask", {{"TaskHandle", t["TaskHandle"]}}, "ResourceNotFoundException");
 }
 
+// Recorded (test_move_task_delete_destination_queue_while_running): the task fails.
+TEST_F(SqsDlq, MoveTaskFailsWhenItsDestinationIsDeleted) {
+  const std::string dlq_url = CreateQueue("dlq");
+  CreateQueue("src", {{"RedrivePolicy", Redrive("arn:aws:sqs:us-east-1:000000000000:dlq", 1)}});
+  std::string dest = CreateQueue("dest");
+  for (int i = 0; i < 5; ++i) Ok("SendMessage", {{"QueueUrl", dlq_url}, {"MessageBody", "m"}});
+  const std::string dlq_arn = "arn:aws:sqs:us-east-1:000000000000:dlq";
+  Ok("StartMessageMoveTask", {{"SourceArn", dlq_arn},
+                              {"DestinationArn", "arn:aws:sqs:us-east-1:000000000000:dest"},
+                              {"MaxNumberOfMessagesPerSecond", 1}});
+  Advance(1'000);
+  Ok("DeleteQueue", {{"QueueUrl", dest}});
+  Advance(1'000);
+  json task = Ok("ListMessageMoveTasks", {{"SourceArn", dlq_arn}})["Results"][0];
+  EXPECT_EQ(task["Status"], "FAILED") << task.dump();
+  EXPECT_EQ(task["FailureReason"], "AWS.SimpleQueueService.NonExistentQueue");
+  EXPECT_EQ(task["ApproximateNumberOfMessagesMoved"], 1);
+  EXPECT_FALSE(task.contains("TaskHandle"));
+}
+
+// A queue that is its own dead-letter queue keeps an over-received message (moving it would
+// only requeue it, and a waiting long poll would take it again, without end).
+TEST_F(SqsDlq, OwnDeadLetterQueueDoesNotLoop) {
+  std::string url = CreateQueue("self", {{"VisibilityTimeout", "1"}});
+  Ok("SetQueueAttributes",
+     {{"QueueUrl", url},
+      {"Attributes", {{"RedrivePolicy", Redrive("arn:aws:sqs:us-east-1:000000000000:self", 1)}}}});
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "m"}});
+  ASSERT_EQ(Receive(url).size(), 1u);
+  auto waiter = CallAsync("ReceiveMessage", {{"QueueUrl", url}, {"WaitTimeSeconds", 20}});
+  Advance(1'000);
+  ASSERT_TRUE(waiter->result.has_value());
+  ASSERT_TRUE(waiter->result->ok());
+  EXPECT_EQ(waiter->result->value()["Messages"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace wharf::sqs::testing

@@ -92,6 +92,27 @@ TEST_F(SqsFifo, GroupBlockedWhileInFlightOtherGroupsProceed) {
   EXPECT_EQ(third[0]["Body"], "a2");
 }
 
+// Recorded (test_fifo_group_visibility_extends_with_change_message_visibility): once the others
+// are visible again, a group gives the messages before one whose visibility was extended, and
+// none from it on; nothing at all while its oldest message is in flight.
+TEST_F(SqsFifo, GroupGivesItsVisibleHeadUpToTheFirstMessageInFlight) {
+  for (int extended = 0; extended < 3; ++extended) {
+    std::string url = CreateQueue(Named("q", extended) + ".fifo",
+                                  {{"FifoQueue", "true"}, {"VisibilityTimeout", "1"}});
+    for (const char* body : {"foo", "bar", "baz"}) Ok("SendMessage", Send(url, body, "1", body));
+    json all = Receive(url, {{"MaxNumberOfMessages", 5}});
+    ASSERT_EQ(all.size(), 3u);
+    Ok("ChangeMessageVisibility", {{"QueueUrl", url},
+                                   {"ReceiptHandle", all[extended]["ReceiptHandle"]},
+                                   {"VisibilityTimeout", 4}});
+    Advance(2'500);
+    json bodies = json::array();
+    for (const auto& m : Receive(url, {{"MaxNumberOfMessages", 5}})) bodies.push_back(m["Body"]);
+    const json expected[] = {json::array(), {"foo"}, {"foo", "bar"}};
+    EXPECT_EQ(bodies, expected[extended]) << "extended message " << extended;
+  }
+}
+
 TEST_F(SqsFifo, OrderKeptAfterVisibilityExpiry) {
   std::string url = CreateQueue("q.fifo", {{"FifoQueue", "true"}, {"VisibilityTimeout", "5"}});
   for (int i = 0; i < 3; ++i) {
@@ -184,6 +205,31 @@ TEST_F(SqsFifo, CreateRules) {
   EXPECT_EQ(e.message,
             "A queue already exists with the same name and a different value for attribute "
             "ContentBasedDeduplication");
+}
+
+// Recorded: AWS takes booleans in any case and returns them in lower case; FifoQueue "false"
+// is no attribute it knows; FifoQueue "true" on a FIFO queue changes nothing and is accepted.
+TEST_F(SqsFifo, BooleanAttributesInAnyCase) {
+  std::string url =
+      CreateQueue("c.fifo", {{"FifoQueue", "True"}, {"ContentBasedDeduplication", "False"}});
+  json attrs = Ok("GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", {"All"}}});
+  EXPECT_EQ(attrs["Attributes"]["FifoQueue"], "true");
+  EXPECT_EQ(attrs["Attributes"]["ContentBasedDeduplication"], "false");
+  EXPECT_EQ(CreateQueue("c.fifo", {{"FifoQueue", "true"}, {"ContentBasedDeduplication", "false"}}),
+            url);  // the same attributes: idempotent
+  Ok("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"FifoQueue", "true"}}}});
+  AwsError e =
+      Err("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"FifoQueue", "false"}}}},
+          "InvalidAttributeValue");
+  EXPECT_EQ(e.message,
+            "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not "
+            "supported.");
+  e = Err("CreateQueue", {{"QueueName", "standard"}, {"Attributes", {{"FifoQueue", "false"}}}},
+          "InvalidAttributeName");
+  EXPECT_EQ(e.message, "Unknown Attribute FifoQueue.");
+  e = Err("CreateQueue", {{"QueueName", "x.fifo"}, {"Attributes", {{"FifoQueue", "yes"}}}},
+          "InvalidAttributeValue");
+  EXPECT_EQ(e.message, "Invalid value for the parameter FifoQueue.");
 }
 
 }  // namespace

@@ -53,6 +53,34 @@ TEST_F(SqsMessages, AttributeFilters) {
   EXPECT_FALSE(m.contains("MessageAttributes"));
   EXPECT_FALSE(m.contains("MD5OfMessageAttributes"));
   EXPECT_FALSE(m.contains("Attributes"));
+  // Recorded (all_wildcard_asterisk): "*" is "All".
+  Advance(30'000);
+  m = Receive(url, {{"MessageAttributeNames", {"*"}}, {"VisibilityTimeout", 0}})[0];
+  EXPECT_EQ(m["MessageAttributes"].size(), 2u);
+  EXPECT_TRUE(m.contains("MD5OfMessageAttributes"));
+}
+
+// Recorded (test_aws_trace_header_propagation): without an AWSTraceHeader system attribute the
+// request's X-Amzn-Trace-Id becomes the message's; a system attribute given wins.
+TEST_F(SqsMessages, TraceHeaderOfTheRequest) {
+  std::string url = CreateQueue("q");
+  const std::string header =
+      "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1";
+  ctx_.trace_header = header;
+  json sent = Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "from-header"}});
+  EXPECT_FALSE(sent.contains("MD5OfMessageSystemAttributes"));  // none were sent
+  Ok("SendMessage",
+     {{"QueueUrl", url},
+      {"MessageBody", "own"},
+      {"MessageSystemAttributes",
+       {{"AWSTraceHeader", {{"DataType", "String"}, {"StringValue", "Root=own"}}}}}});
+  ctx_.trace_header.clear();
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "none"}});
+  json got = Receive(url, {{"MaxNumberOfMessages", 10}, {"AttributeNames", {"AWSTraceHeader"}}});
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0]["Attributes"]["AWSTraceHeader"], header);
+  EXPECT_EQ(got[1]["Attributes"]["AWSTraceHeader"], "Root=own");
+  EXPECT_FALSE(got[2].contains("Attributes"));
 }
 
 TEST_F(SqsMessages, SendValidation) {
@@ -84,6 +112,23 @@ TEST_F(SqsMessages, SendValidation) {
 }
 
 TEST_F(SqsMessages, BatchRules) {
+  // Recorded (test_send_batch_message_size): a batch entry words the size limit its own way.
+  std::string small = CreateQueue("small", {{"MaximumMessageSize", "1024"}});
+  json sizes =
+      Ok("SendMessageBatch", {{"QueueUrl", small},
+                              {"Entries",
+                               {{{"Id", "fits"}, {"MessageBody", std::string(1024, 'a')}},
+                                {{"Id", "over"}, {"MessageBody", std::string(1025, 'a')}}}}});
+  ASSERT_EQ(sizes["Failed"].size(), 1u);
+  EXPECT_EQ(sizes["Failed"][0]["Message"],
+            "One or more parameters cannot be validated. Reason: Message must be shorter than "
+            "1024 bytes.");
+  AwsError single =
+      Err("SendMessage", {{"QueueUrl", small}, {"MessageBody", std::string(1025, 'a')}},
+          "InvalidParameterValueException");
+  EXPECT_EQ(single.message,
+            "One or more parameters are invalid. Reason: Message must be shorter than 1024 "
+            "bytes.");
   std::string url = CreateQueue("q");
   Err("SendMessageBatch", {{"QueueUrl", url}, {"Entries", json::array()}}, "EmptyBatchRequest");
   json entries = json::array();
@@ -232,6 +277,38 @@ TEST_F(SqsMessages, LongPollWokenBySend) {
   Advance(20'000);
   ASSERT_TRUE(p2->result.has_value());
   EXPECT_FALSE(p2->result->value().contains("Messages"));
+}
+
+// Taken with VisibilityTimeout 0 a message is visible again, but not within the same receive.
+TEST_F(SqsMessages, ZeroVisibilityReceiveGivesEachMessageOnce) {
+  std::string url = CreateQueue("q");
+  for (const char* body : {"a", "b", "c"})
+    Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", body}});
+  for (int round = 0; round < 2; ++round) {
+    json bodies = json::array();
+    for (const auto& m : Receive(url, {{"MaxNumberOfMessages", 10}, {"VisibilityTimeout", 0}})) {
+      bodies.push_back(m["Body"]);
+    }
+    EXPECT_EQ(bodies, json({"a", "b", "c"})) << "round " << round;
+  }
+}
+
+// A long poll with VisibilityTimeout 0 that a send wakes used to take the message, make it
+// visible, wake itself again and recurse until the stack overflowed (seen on the SNS
+// delivery thread). Each waiter gets the message once; a short receive after them does too.
+TEST_F(SqsMessages, ZeroVisibilityLongPollsAreServedOnce) {
+  std::string url = CreateQueue("q");
+  json poll{{"QueueUrl", url}, {"WaitTimeSeconds", 20}, {"VisibilityTimeout", 0}};
+  auto first = CallAsync("ReceiveMessage", poll);
+  auto second = CallAsync("ReceiveMessage", poll);
+  Ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "wake"}});
+  for (const auto& p : {first, second}) {
+    ASSERT_TRUE(p->result.has_value());
+    ASSERT_TRUE(p->result->ok());
+    ASSERT_EQ(p->result->value()["Messages"].size(), 1u);
+    EXPECT_EQ(p->result->value()["Messages"][0]["Body"], "wake");
+  }
+  EXPECT_EQ(Receive(url, {{"MaxNumberOfMessages", 10}}).size(), 1u);
 }
 
 TEST_F(SqsMessages, LongPollWokenByVisibilityExpiry) {
