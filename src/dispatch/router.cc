@@ -122,7 +122,7 @@ struct QueryHints {
   std::string version;
   bool has_queue_param = false;  // QueueUrl or QueueName
   bool has_queue_url = false;
-  bool has_topic_arn = false;
+  bool has_sns_param = false;  // TopicArn or SubscriptionArn
 };
 
 void ScanParams(std::string_view text, QueryHints* hints) {
@@ -132,7 +132,9 @@ void ScanParams(std::string_view text, QueryHints* hints) {
   hints->has_queue_url = hints->has_queue_url || url;
   hints->has_queue_param =
       hints->has_queue_param || url || FindRawParam(text, "QueueName", nullptr);
-  hints->has_topic_arn = hints->has_topic_arn || FindRawParam(text, "TopicArn", nullptr);
+  // SNS's own parameters: an unsigned GET of a SubscribeURL or an UnsubscribeURL has only these.
+  hints->has_sns_param = hints->has_sns_param || FindRawParam(text, "TopicArn", nullptr) ||
+                         FindRawParam(text, "SubscriptionArn", nullptr);
 }
 
 constexpr std::string_view kSqsMessagesPath = "/_aws/sqs/messages";
@@ -280,7 +282,7 @@ Route RouteRequest(const HttpRequest& request, const Config& config) {
       route.service = "sns";
     } else if (IsQueuePath(request.path) || hints.has_queue_param) {
       route.service = "sqs";
-    } else if (hints.has_topic_arn) {
+    } else if (hints.has_sns_param) {
       route.service = "sns";
     } else {
       route.service = kUnknownService;

@@ -141,6 +141,19 @@ class TopicLifecycleTest(SnsTestBase):
                                       AttributeValue="Other")
         self.assertEqual(self.sns.get_topic_attributes(TopicArn=arn)["Attributes"]["DisplayName"],
                          "Other")
+        self.assertNotIn("SignatureVersion", attrs)  # recorded: shown only once set
+
+    def test_topic_of_another_region_is_out_of_reach(self):
+        # Recorded (test_cross_region_access): InvalidParameter, whatever the call.
+        arn = self.make_topic("region-t")
+        import boto3
+        west = boto3.client("sns", endpoint_url=self.server.endpoint, region_name="us-west-2",
+                            aws_access_key_id="test", aws_secret_access_key="test")
+        for call in (lambda: west.get_topic_attributes(TopicArn=arn),
+                     lambda: west.publish(TopicArn=arn, Message="m"),
+                     lambda: west.delete_topic(TopicArn=arn)):
+            self.assertClientError(call, "InvalidParameter", 400, "Invalid parameter: TopicArn")
+        self.assertEqual(self.sns.get_topic_attributes(TopicArn=arn)["Attributes"]["TopicArn"], arn)
 
     def test_fifo_topic_attributes(self):
         arn = self.make_topic("attr-t.fifo", FifoTopic="true")
@@ -294,9 +307,34 @@ class SubscriptionLifecycleTest(SnsTestBase):
     def test_subscribe_is_idempotent(self):
         topic = self.make_topic("idem-t")
         _, qarn = self.make_queue("idem-q")
-        self.assertEqual(self.subscribe_queue(topic, qarn), self.subscribe_queue(topic, qarn))
+        sub = self.subscribe_queue(topic, qarn, RawMessageDelivery="True")
+        self.assertEqual(self.subscribe_queue(topic, qarn), sub)
+        # Recorded (test_subscribe_idempotency): naming an attribute's default is no change.
+        self.assertEqual(self.subscribe_queue(topic, qarn, RawMessageDelivery="true",
+                                              FilterPolicyScope="MessageAttributes"), sub)
         self.assertEqual(len(self.sns.list_subscriptions_by_topic(TopicArn=topic)[
             "Subscriptions"]), 1)
+        # Recorded: the filter attributes show only with a filter policy.
+        self.sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="FilterPolicyScope",
+                                             AttributeValue="MessageBody")
+        attrs = self.sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
+        self.assertNotIn("FilterPolicyScope", attrs)
+        self.assertNotIn("FilterPolicy", attrs)
+
+    def test_unsubscribe_url_works_unsigned(self):
+        # The envelope's UnsubscribeURL, fetched with a plain GET (no signature), as AWS's does.
+        topic = self.make_topic("unsub-url-t")
+        url, qarn = self.make_queue("unsub-url-q")
+        sub = self.subscribe_queue(topic, qarn)
+        self.sns.publish(TopicArn=topic, Message="m")
+        (m,) = self.receive_n(url, 1)
+        unsubscribe_url = json.loads(m["Body"])["UnsubscribeURL"]
+        self.assertTrue(unsubscribe_url.endswith("?Action=Unsubscribe&SubscriptionArn=" + sub),
+                        unsubscribe_url)  # the ARN as it is, as AWS writes it
+        with urllib.request.urlopen(unsubscribe_url, timeout=10) as resp:
+            self.assertEqual(resp.status, 200)
+            self.assertIn(b"<UnsubscribeResponse", resp.read())
+        self.assertEqual(self.sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"], [])
 
     def test_delete_topic_removes_subscriptions(self):
         topic = self.make_topic("del-sub-t")
@@ -546,6 +584,9 @@ class FifoTest(SnsTestBase):
         env = json.loads(m["Body"])
         self.assertEqual(env["MessageId"], reply["MessageId"])
         self.assertEqual(env["SequenceNumber"], reply["SequenceNumber"])
+        # Recorded (test_message_to_fifo_sqs): a FIFO topic's envelope is not signed.
+        self.assertEqual(sorted(env), ["Message", "MessageId", "SequenceNumber", "Timestamp",
+                                       "TopicArn", "Type", "UnsubscribeURL"])
 
     def test_validations(self):
         topic = self.make_topic("val-t.fifo", FifoTopic="true")

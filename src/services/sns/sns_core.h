@@ -83,8 +83,9 @@ struct Published {
   json per_protocol;                 // MessageStructure=json: the parsed message, else null
   int64_t timestamp_ms = 0;
   // Signed envelopes by protocol text key ("" when every protocol gets the same text) and
-  // signature version: keys set by the fan-out, signed by the publishing thread before the
-  // deliveries start (so the RSA work is spread over the request threads), read-only after.
+  // signature version: keys set by the fan-out, signed on the signing threads before the
+  // deliveries start, read-only after. None for a FIFO topic: its envelopes are not signed,
+  // so the delivery thread builds them.
   std::map<std::pair<std::string, std::string>, CachedEnvelope> envelopes;
   json ToJson() const;
   static Published FromJson(const json& j);
@@ -94,6 +95,7 @@ struct Published {
   }
   // The text for `protocol` (the protocol's entry or "default" when structured).
   std::string MessageFor(const std::string& protocol) const;
+  bool Fifo() const { return topic_arn.ends_with(".fifo"); }
 };
 
 // One message on its way to one subscription. Stored as part of its publish's row (kind

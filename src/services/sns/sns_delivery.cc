@@ -19,8 +19,10 @@ constexpr size_t kMaxBatchBytes = 256 * 1024;  // bodies per SendMessageBatch (A
 // for, so a steady stream of deliveries reuses its keep-alive connections.
 constexpr int kMaxHttpInFlight = 4;
 
+// ARNs go into the URLs as they are, as AWS writes them (recorded): their characters need no
+// escaping in a query.
 std::string UnsubscribeUrl(const std::string& host, const std::string& subscription_arn) {
-  return "http://" + host + "/?Action=Unsubscribe&SubscriptionArn=" + UrlEncode(subscription_arn);
+  return "http://" + host + "/?Action=Unsubscribe&SubscriptionArn=" + subscription_arn;
 }
 
 // The envelope's text with its UnsubscribeURL: the last key in the sorted envelope, so it is
@@ -188,7 +190,8 @@ json SnsCore::SignedEnvelope(const Published& m, const std::string& protocol,
               {"Timestamp", IsoMillis(m.timestamp_ms)}};
   if (!m.subject.empty()) env["Subject"] = m.subject;
   if (!m.sequence.empty()) env["SequenceNumber"] = m.sequence;
-  Sign(env, version, m.host);
+  // FIFO topics' notifications carry no signature (recorded from AWS).
+  if (!m.Fifo()) Sign(env, version, m.host);
   if (!m.attributes.empty()) {
     json attrs = json::object();
     for (auto& [k, v] : m.attributes.items()) {
@@ -596,7 +599,7 @@ void SnsCore::SendConfirmation(const Subscription& s, const std::string& host,
                                     ".\nTo cancel this operation and restore the subscription, "
                                     "visit the SubscribeURL included in this message."},
               {"SubscribeURL", "http://" + host + "/?Action=ConfirmSubscription&TopicArn=" +
-                                   UrlEncode(s.topic_arn) + "&Token=" + s.token},
+                                   s.topic_arn + "&Token=" + s.token},
               {"Timestamp", IsoMillis(NowMs())}};
   Sign(env, SignatureVersionLocked(s.topic_arn), host);
   if (s.protocol != "http" && s.protocol != "https") {

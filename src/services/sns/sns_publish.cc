@@ -186,7 +186,8 @@ Status SnsCore::FanOutLocked(Topic& t, const std::shared_ptr<Published>& msg, Ou
       }
       if (!match) continue;
     }
-    if (SnsCore::WantsEnvelope(s.protocol, IsTrue(s.attributes, "RawMessageDelivery"))) {
+    if (!msg->Fifo() &&
+        SnsCore::WantsEnvelope(s.protocol, IsTrue(s.attributes, "RawMessageDelivery"))) {
       msg->envelopes[{msg->TextKey(s.protocol), SignatureVersionLocked(t.arn)}];
     }
     auto dv = std::make_shared<Delivery>();

@@ -170,12 +170,19 @@ Result<std::shared_ptr<Subscription>> SnsCore::SubscribeLocked(
       attrs[k] = value;
     }
   }
+  // An attribute not stored has its default (AWS takes a repeated Subscribe that names one).
+  const auto stored = [](const Subscription& s,
+                         const std::string& name) -> std::optional<std::string> {
+    if (auto it = s.attributes.find(name); it != s.attributes.end()) return it->second;
+    if (name == "RawMessageDelivery") return "false";
+    if (name == "FilterPolicyScope") return "MessageAttributes";
+    return std::nullopt;
+  };
   for (const std::string& arn : t.subscriptions) {
     auto& s = *subscriptions_[arn];
     if (s.protocol != protocol || s.endpoint != endpoint) continue;
     for (const auto& [k, v] : attrs) {
-      auto cur = s.attributes.find(k);
-      if (cur == s.attributes.end() || cur->second != v) {
+      if (stored(s, k) != v) {
         return InvalidParameter(
             "Attributes Reason: Subscription already exists with different attributes");
       }
@@ -316,7 +323,13 @@ SnsCore::OpResult SnsCore::GetSubscriptionAttributes(const RequestContext& ctx, 
   a["ConfirmationWasAuthenticated"] = sub.pending ? "false" : "true";
   a["SubscriptionPrincipal"] = "arn:aws:iam::" + sub.account + ":root";
   if (!a.contains("RawMessageDelivery")) a["RawMessageDelivery"] = "false";
-  if (sub.filter && !a.contains("FilterPolicyScope")) a["FilterPolicyScope"] = "MessageAttributes";
+  // The filter attributes show only with a filter policy (recorded).
+  if (!sub.filter) {
+    a.erase("FilterPolicy");
+    a.erase("FilterPolicyScope");
+  } else if (!a.contains("FilterPolicyScope")) {
+    a["FilterPolicyScope"] = "MessageAttributes";
+  }
   if (sub.protocol == "http" || sub.protocol == "https") {
     const RetryPolicy p = PolicyFor(sub);
     a["EffectiveDeliveryPolicy"] = json{

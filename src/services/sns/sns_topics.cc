@@ -159,6 +159,10 @@ Result<std::shared_ptr<Topic>> SnsCore::AccessTopicLocked(const RequestContext& 
                                                           const std::string& arn,
                                                           std::string_view action,
                                                           const char* param) {
+  // A topic of another region is out of reach, whether it exists or not (recorded).
+  if (auto parsed = ParseArn(arn, param); parsed.ok() && parsed->region != ctx.region) {
+    return InvalidParameter(param);
+  }
   auto t = TopicLocked(arn, param);
   if (!t.ok() || (*t)->account == ctx.account) return t;
   auto policy = (*t)->attributes.find("Policy");
@@ -281,7 +285,6 @@ json SnsCore::TopicAttributesLocked(const Topic& t) const {
   a["Owner"] = t.account;
   if (!a.contains("Policy")) a["Policy"] = DefaultPolicy(t);
   if (!a.contains("DisplayName")) a["DisplayName"] = "";
-  if (!a.contains("SignatureVersion")) a["SignatureVersion"] = "1";
   int64_t confirmed = 0, pending = 0;
   for (const std::string& arn : t.subscriptions) {
     auto s = subscriptions_.find(arn);

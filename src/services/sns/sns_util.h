@@ -46,9 +46,6 @@ std::string Str(const nlohmann::json& input, const char* key);
 // Parses `text` as JSON; the error message says where parsing failed.
 Result<nlohmann::json> ParseJsonText(const std::string& text, const std::string& what);
 
-// Percent-encodes for a URL query value (RFC 3986 unreserved kept).
-std::string UrlEncode(std::string_view s);
-
 // Paging over a sorted set of keys: the page of up to `limit` keys after `token` (a key
 // previously returned as NextToken), and the next token ("" at the end).
 template <typename Map, typename Pred>

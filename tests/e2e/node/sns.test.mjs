@@ -96,7 +96,7 @@ test('CreateTopic, Subscribe sqs, Publish: the queue gets the signed envelope', 
   assert.equal(env.SignatureVersion, '1');
   assert.ok(env.Signature.length > 0);
   assert.deepEqual(env.MessageAttributes, { k: { Type: 'String', Value: 'v' } });
-  assert.ok(env.UnsubscribeURL.includes(encodeURIComponent(SubscriptionArn)));
+  assert.ok(env.UnsubscribeURL.endsWith(`?Action=Unsubscribe&SubscriptionArn=${SubscriptionArn}`));  // as AWS writes it
 });
 
 test('ListSubscriptions and GetTopicAttributes', async () => {

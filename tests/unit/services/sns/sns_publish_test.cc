@@ -70,7 +70,7 @@ TEST_F(PublishTest, EnvelopeToSqsIsSignedAndVerifiable) {
   EXPECT_EQ(env["MessageAttributes"]["a"]["Type"], "String");
   EXPECT_EQ(env["MessageAttributes"]["a"]["Value"], "x");
   EXPECT_EQ(env["UnsubscribeURL"].get<std::string>().find(
-                "http://localhost:4566/?Action=Unsubscribe&SubscriptionArn=arn%3Aaws%3Asns"),
+                "http://localhost:4566/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:"),
             0u);
   std::string pem = CertFor(*this, env, &SnsFixture::AdminGet);
   ASSERT_NE(pem.find("BEGIN CERTIFICATE"), std::string::npos);
