@@ -258,8 +258,10 @@ class SnsCore {
   Result<std::shared_ptr<Subscription>> AccessSubscriptionLocked(const RequestContext& ctx,
                                                                  const std::string& arn,
                                                                  std::string_view action);
+  // Checks (and normalizes) one attribute of a subscription of `protocol` to `endpoint`.
   Status CheckSubscriptionAttribute(const std::string& name, std::string& value, const Topic& topic,
-                                    const std::string& protocol, bool on_subscribe) const;
+                                    const std::string& protocol, const std::string& endpoint,
+                                    bool on_subscribe) const;
   // `owner`: the subscriber's account (Owner; it may read and change the subscription).
   Result<std::shared_ptr<Subscription>> SubscribeLocked(
       const std::string& host, const std::string& owner, Topic& t, const std::string& protocol,

@@ -38,6 +38,21 @@ json VisibleAppAttributes(const PlatformApp& a) {
   return out;
 }
 
+// A platform endpoint's attributes: names AWS knows, CustomUserData within 2,048 bytes.
+Status CheckEndpointAttributes(const std::map<std::string, std::string>& attrs) {
+  for (const auto& [k, v] : attrs) {
+    if (k != "CustomUserData" && k != "Enabled" && k != "Token") {
+      return InvalidParameter("Attributes Reason: Invalid attribute name: " + k);
+    }
+  }
+  if (auto data = attrs.find("CustomUserData"); data != attrs.end() && data->second.size() > 2048) {
+    return InvalidParameter(
+        "Attributes Reason: Invalid value for attribute: CustomUserData: must "
+        "be at most 2048 bytes long in UTF-8 encoding");
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 void SnsCore::WritePlatform(const std::string& kind, const std::string& id, const json& doc,
@@ -155,17 +170,9 @@ SnsCore::OpResult SnsCore::CreatePlatformEndpoint(const RequestContext&, json& i
   auto app = apps_.find(app_arn);
   if (app == apps_.end()) return NotFound("PlatformApplication does not exist");
   auto attrs = ToMap(in.value("Attributes", json::object()));
-  if (in.contains("CustomUserData")) attrs["CustomUserData"] = Str(in, "CustomUserData");
-  for (const auto& [k, v] : attrs) {
-    if (k != "CustomUserData" && k != "Enabled" && k != "Token") {
-      return InvalidParameter("Attributes Reason: Invalid attribute name: " + k);
-    }
-  }
-  if (attrs.count("CustomUserData") && attrs["CustomUserData"].size() > 2048) {
-    return InvalidParameter(
-        "Attributes Reason: Invalid value for attribute: CustomUserData: must "
-        "be at most 2048 bytes long in UTF-8 encoding");
-  }
+  // Given both ways, the Attributes entry wins (recorded).
+  if (in.contains("CustomUserData")) attrs.emplace("CustomUserData", Str(in, "CustomUserData"));
+  WHARF_RETURN_IF_ERROR(CheckEndpointAttributes(attrs));
   for (const auto& [arn, e] : endpoints_) {
     if (e->app_arn != app_arn || e->token != token) continue;
     for (const auto& [k, v] : attrs) {
@@ -226,11 +233,7 @@ SnsCore::OpResult SnsCore::SetEndpointAttributes(const RequestContext&, json& in
   auto e = EndpointLocked(Str(in, "EndpointArn"));
   if (!e.ok()) return std::move(e).error();
   auto attrs = ToMap(in.value("Attributes", json::object()));
-  for (const auto& [k, v] : attrs) {
-    if (k != "CustomUserData" && k != "Enabled" && k != "Token") {
-      return InvalidParameter("Attributes Reason: Invalid attribute name: " + k);
-    }
-  }
+  WHARF_RETURN_IF_ERROR(CheckEndpointAttributes(attrs));
   for (auto& [k, v] : attrs) (*e)->attributes[k] = v;
   if (attrs.count("Token")) (*e)->token = attrs["Token"];
   Outcome o;

@@ -49,9 +49,11 @@ Result<size_t> CheckAttributes(const json& attrs, std::string_view prefix) {
           ".member.dataType' failed to satisfy constraint: Member must not be null");
     }
     const std::string type = v["DataType"].get<std::string>();
-    const std::string base = type.substr(0, type.find('.'));
+    const size_t dot = type.find('.');
+    const std::string base = type.substr(0, dot);
     const std::string quoted = "The message attribute '" + name + "'";
-    if (base != "String" && base != "Number" && base != "Binary") {
+    // A custom type label after the '.' may not be empty ("String." is refused, recorded).
+    if ((base != "String" && base != "Number" && base != "Binary") || dot + 1 == type.size()) {
       return ParameterValueInvalid(quoted +
                                    " has an invalid message attribute type, the set of "
                                    "supported type prefixes is Binary, Number, and String.");

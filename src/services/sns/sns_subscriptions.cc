@@ -1,4 +1,7 @@
 // Subscriptions: subscribe/confirm/unsubscribe, listing, attributes.
+#include <algorithm>
+#include <cctype>
+
 #include "services/sns/sns_core.h"
 #include "services/sns/sns_util.h"
 
@@ -98,7 +101,7 @@ Result<std::shared_ptr<Subscription>> SnsCore::AccessSubscriptionLocked(const Re
 
 Status SnsCore::CheckSubscriptionAttribute(const std::string& name, std::string& value,
                                            const Topic& topic, const std::string& protocol,
-                                           bool on_subscribe) const {
+                                           const std::string& endpoint, bool on_subscribe) const {
   const std::string why = on_subscribe ? "Attributes Reason: " : "";
   const auto caller = on_subscribe ? FilterPolicyCaller::kSubscribe
                                    : FilterPolicyCaller::kSetSubscriptionAttributes;
@@ -120,7 +123,9 @@ Status SnsCore::CheckSubscriptionAttribute(const std::string& name, std::string&
     if (!IsSqsArn(dlq)) {
       return InvalidParameter(why + "RedrivePolicy: deadLetterTargetArn is an invalid arn");
     }
-    if (topic.fifo && protocol == "sqs" && !dlq.ends_with(".fifo")) {
+    // Only a FIFO queue's subscription needs a FIFO DLQ (recorded: a standard queue on a FIFO
+    // topic may have a standard one).
+    if (topic.fifo && protocol == "sqs" && endpoint.ends_with(".fifo") && !dlq.ends_with(".fifo")) {
       return InvalidParameter(why +
                               "RedrivePolicy: must use a FIFO queue as DLQ for a FIFO "
                               "Subscription to a FIFO Topic.");
@@ -166,7 +171,7 @@ Result<std::shared_ptr<Subscription>> SnsCore::SubscribeLocked(
   if (attributes.is_object()) {
     for (auto& [k, v] : attributes.items()) {
       std::string value = v.is_string() ? v.get<std::string>() : v.dump();
-      WHARF_RETURN_IF_ERROR(CheckSubscriptionAttribute(k, value, t, protocol, true));
+      WHARF_RETURN_IF_ERROR(CheckSubscriptionAttribute(k, value, t, protocol, endpoint, true));
       attrs[k] = value;
     }
   }
@@ -222,13 +227,22 @@ SnsCore::OpResult SnsCore::Subscribe(const RequestContext& ctx, json& in, Deferr
   return o;
 }
 
+// As recorded from AWS: the token decides, the topic's name does not (a token sent with another
+// topic's ARN still confirms its subscription). A TopicArn that is no ARN is an "Invalid
+// parameter: Topic"; a token that cannot be one (not hex) is "Invalid token"; a token of no
+// subscription in the ARN's region is "Invalid parameter: Token". (The SubscribeURL is fetched
+// unsigned, so the ARN, not the request, gives the region.)
 SnsCore::OpResult SnsCore::ConfirmSubscription(const RequestContext&, json& in, Deferred&) {
-  auto t = TopicLocked(Str(in, "TopicArn"));
-  if (!t.ok()) return std::move(t).error();
+  auto topic = ParseArn(Str(in, "TopicArn"), "TopicArn");
+  if (!topic.ok()) return InvalidParameter("Topic");
   const std::string token = Str(in, "Token");
-  for (const std::string& arn : (*t)->subscriptions) {
-    auto& s = subscriptions_[arn];
-    if (s->token.empty() || s->token != token) continue;
+  if (token.empty() || !std::all_of(token.begin(), token.end(), [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c));
+      })) {
+    return InvalidParameterRaw("Invalid token");
+  }
+  for (auto& [arn, s] : subscriptions_) {
+    if (s->token != token || s->region != topic->region) continue;
     Outcome o;
     if (s->pending) {
       s->pending = false;
@@ -359,7 +373,8 @@ SnsCore::OpResult SnsCore::SetSubscriptionAttributes(const RequestContext& ctx, 
   std::string name = Str(in, "AttributeName"), value = Str(in, "AttributeValue");
   auto t = topics_.find((*s)->topic_arn);
   if (t == topics_.end()) return NotFound("Topic does not exist");
-  WHARF_RETURN_IF_ERROR(CheckSubscriptionAttribute(name, value, *t->second, (*s)->protocol, false));
+  WHARF_RETURN_IF_ERROR(
+      CheckSubscriptionAttribute(name, value, *t->second, (*s)->protocol, (*s)->endpoint, false));
   Subscription updated = **s;
   if (value.empty() && name != "RawMessageDelivery") {
     updated.attributes.erase(name);

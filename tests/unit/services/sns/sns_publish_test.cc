@@ -106,6 +106,19 @@ TEST_F(PublishTest, RawDeliveryKeepsAttributes) {
   EXPECT_EQ(m["Body"], "raw body");
   EXPECT_EQ(m["MessageAttributes"]["s"]["StringValue"], "v");
   EXPECT_EQ(m["MessageAttributes"]["b"]["DataType"], "Binary");
+  // Recorded (test_message_attributes_prefixes): a custom type label may not be empty.
+  Ok("Publish", {{"TopicArn", topic},
+                 {"Message", "m"},
+                 {"MessageAttributes", {{"a", {{"DataType", "String.x"}, {"StringValue", "1"}}}}}});
+  AwsError e =
+      Err("Publish",
+          {{"TopicArn", topic},
+           {"Message", "m"},
+           {"MessageAttributes", {{"attr1", {{"DataType", "String."}, {"StringValue", "1"}}}}}},
+          "ParameterValueInvalid");
+  EXPECT_EQ(e.message,
+            "The message attribute 'attr1' has an invalid message attribute type, the set of "
+            "supported type prefixes is Binary, Number, and String.");
 }
 
 TEST_F(PublishTest, FilterPoliciesBothScopes) {

@@ -127,6 +127,13 @@ TEST_F(TopicsTest, SubscriptionAttributes) {
             "[wrongvalue]. Must be true or false.");
   std::string sub = SubscribeQueue(arn, q, {{"RawMessageDelivery", "true"}});
   EXPECT_EQ(SubscribeQueue(arn, q), sub);  // idempotent
+  // Recorded (test_validations_for_fifo): a standard queue on a FIFO topic may have a standard
+  // DLQ; a FIFO queue's subscription needs a FIFO one.
+  std::string fifo_topic = CreateTopic("f.fifo", {{"FifoTopic", "true"}});
+  std::string fifo_sub = SubscribeQueue(fifo_topic, q);
+  Ok("SetSubscriptionAttributes", {{"SubscriptionArn", fifo_sub},
+                                   {"AttributeName", "RedrivePolicy"},
+                                   {"AttributeValue", json{{"deadLetterTargetArn", q}}.dump()}});
   json a = Ok("GetSubscriptionAttributes", {{"SubscriptionArn", sub}})["Attributes"];
   EXPECT_EQ(a["RawMessageDelivery"], "true");
   EXPECT_EQ(a["PendingConfirmation"], "false");
@@ -219,6 +226,51 @@ TEST_F(TopicsTest, PlatformApplicationsAndEndpoints) {
             1u);
   Ok("DeletePlatformApplication", {{"PlatformApplicationArn", app}});
   Err("GetEndpointAttributes", {{"EndpointArn", ep}}, "NotFound");
+}
+
+// Recorded (test_create_platform_endpoint_double_custom_data,
+// test_set_platform_endpoint_attributes_invalid_attributes).
+TEST_F(TopicsTest, EndpointCustomUserData) {
+  std::string app = Ok("CreatePlatformApplication",
+                       {{"Name", "app"},
+                        {"Platform", "GCM"},
+                        {"Attributes", {{"PlatformCredential", "k"}}}})["PlatformApplicationArn"];
+  std::string ep = Ok("CreatePlatformEndpoint", {{"PlatformApplicationArn", app},
+                                                 {"Token", "t1"},
+                                                 {"Attributes", {{"CustomUserData", "foo"}}},
+                                                 {"CustomUserData", "bar"}})["EndpointArn"];
+  EXPECT_EQ(Ok("GetEndpointAttributes", {{"EndpointArn", ep}})["Attributes"]["CustomUserData"],
+            "foo");
+  AwsError e =
+      Err("SetEndpointAttributes",
+          {{"EndpointArn", ep}, {"Attributes", {{"CustomUserData", std::string(2050, 'A')}}}},
+          "InvalidParameter");
+  EXPECT_EQ(e.message,
+            "Invalid parameter: Attributes Reason: Invalid value for attribute: CustomUserData: "
+            "must be at most 2048 bytes long in UTF-8 encoding");
+}
+
+// Recorded (test_sns_confirm_subscription_wrong_token, test_subscribe_external_http_endpoint):
+// the token decides which subscription is confirmed.
+TEST_F(TopicsTest, ConfirmSubscriptionByToken) {
+  std::string arn = CreateTopic("t");
+  Ok("Subscribe", {{"TopicArn", arn}, {"Protocol", "email"}, {"Endpoint", "a@b.c"}});
+  std::string token = AdminGet("/outbox").value()["messages"][0]["token"];
+  EXPECT_EQ(
+      Err("ConfirmSubscription", {{"TopicArn", arn}, {"Token", "randomtoken"}}, "InvalidParameter")
+          .message,
+      "Invalid token");
+  EXPECT_EQ(Err("ConfirmSubscription", {{"TopicArn", arn + "x"}, {"Token", std::string(288, 'a')}},
+                "InvalidParameter")
+                .message,
+            "Invalid parameter: Token");
+  EXPECT_EQ(
+      Err("ConfirmSubscription", {{"TopicArn", "not-an-arn"}, {"Token", token}}, "InvalidParameter")
+          .message,
+      "Invalid parameter: Topic");
+  // Another topic name with the right token still confirms it.
+  json r = Ok("ConfirmSubscription", {{"TopicArn", arn + "x"}, {"Token", token}});
+  EXPECT_EQ(r["SubscriptionArn"].get<std::string>().rfind(arn + ":", 0), 0u);
 }
 
 TEST_F(TopicsTest, SmsSettingsSandboxAndPublish) {
