@@ -341,6 +341,7 @@ class SnsCore {
 
   // sns_sms.cc
   static Status CheckPhoneNumber(const std::string& number, bool publish);
+  static std::string SmsScope(const RequestContext& ctx);  // "<account>:<region>"
   OpResult GetSMSAttributes(const RequestContext& ctx, json& in, Deferred& d);
   OpResult SetSMSAttributes(const RequestContext& ctx, json& in, Deferred& d);
   OpResult CheckIfPhoneNumberIsOptedOut(const RequestContext& ctx, json& in, Deferred& d);
@@ -383,7 +384,7 @@ class SnsCore {
   std::map<std::string, std::shared_ptr<PlatformEndpoint>> endpoints_;     // by arn
   std::unordered_map<std::string, std::shared_ptr<Delivery>> deliveries_;  // pending, by id
   std::unordered_map<std::string, int> publish_pending_;  // publish row id -> deliveries left
-  json sms_attributes_ = json::object();
+  json sms_attributes_ = json::object();                  // SmsScope -> the attributes set there
   std::set<std::string> opted_out_;
   std::map<std::string, json> sandbox_;  // phone -> {"status", "code", "language"}
   std::deque<json> outbox_;

@@ -82,8 +82,12 @@ Status SnsCore::LoadLocked() {
       }
     } else if (kind == "retry") {
       retries.emplace_back(id, doc);
-    } else if (kind == "kv" && id == "sms_attributes" && doc.is_object()) {
+    } else if (kind == "kv" && id == "sms_attributes_by_scope" && doc.is_object()) {
       sms_attributes_ = doc;
+    } else if (kind == "kv" && id == "sms_attributes" && doc.is_object()) {
+      // Before attributes were kept per account and region: the default account's, us-east-1.
+      // (A later SetSMSAttributes writes "sms_attributes_by_scope", which is then read.)
+      sms_attributes_.emplace(env_.config.default_account + ":us-east-1", doc);
     } else if (kind == "kv" && id == "opted_out" && doc.is_array()) {
       opted_out_ = doc.get<std::set<std::string>>();
     } else if (kind == "kv" && id == "sandbox" && doc.is_object()) {

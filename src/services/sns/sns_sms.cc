@@ -31,11 +31,16 @@ void SnsCore::WriteKv(const std::string& id, const json& doc, Sql& w) const {
   w.push_back({kUpsert, {id, doc.dump()}});
 }
 
-SnsCore::OpResult SnsCore::GetSMSAttributes(const RequestContext&, json& in, Deferred&) {
+// SMS attributes belong to an account in a region; MonthlySpendLimit is "1" until set (recorded).
+std::string SnsCore::SmsScope(const RequestContext& ctx) { return ctx.account + ':' + ctx.region; }
+
+SnsCore::OpResult SnsCore::GetSMSAttributes(const RequestContext& ctx, json& in, Deferred&) {
   Outcome o;
   json out = json::object();
   json names = in.value("attributes", json::array());
-  for (auto& [k, v] : sms_attributes_.items()) {
+  json attrs = sms_attributes_.value(SmsScope(ctx), json::object());
+  if (!attrs.contains("MonthlySpendLimit")) attrs["MonthlySpendLimit"] = "1";
+  for (auto& [k, v] : attrs.items()) {
     bool wanted = names.empty() || std::find(names.begin(), names.end(), k) != names.end();
     if (wanted) out[k] = v;
   }
@@ -43,7 +48,7 @@ SnsCore::OpResult SnsCore::GetSMSAttributes(const RequestContext&, json& in, Def
   return o;
 }
 
-SnsCore::OpResult SnsCore::SetSMSAttributes(const RequestContext&, json& in, Deferred&) {
+SnsCore::OpResult SnsCore::SetSMSAttributes(const RequestContext& ctx, json& in, Deferred&) {
   static const std::set<std::string> kNames = {
       "MonthlySpendLimit", "DeliveryStatusIAMRole", "DeliveryStatusSuccessSamplingRate",
       "DefaultSenderID",   "DefaultSMSType",        "UsageReportS3Bucket"};
@@ -55,9 +60,11 @@ SnsCore::OpResult SnsCore::SetSMSAttributes(const RequestContext&, json& in, Def
       return InvalidParameterRaw("DefaultSMSType is invalid");
     }
   }
-  for (auto& [k, v] : attrs.items()) sms_attributes_[k] = v;
+  json& scoped = sms_attributes_[SmsScope(ctx)];
+  if (!scoped.is_object()) scoped = json::object();
+  for (auto& [k, v] : attrs.items()) scoped[k] = v;
   Outcome o;
-  WriteKv("sms_attributes", sms_attributes_, o.writes);
+  WriteKv("sms_attributes_by_scope", sms_attributes_, o.writes);
   return o;
 }
 

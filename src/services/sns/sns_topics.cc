@@ -60,6 +60,24 @@ std::string DefaultPolicy(const Topic& t) {
   return policy.dump();
 }
 
+// A topic DeliveryPolicy as AWS stores it (recorded): members set to null dropped (so the
+// defaults apply again), and http.disableSubscriptionOverrides false unless given.
+json NormalizedDeliveryPolicy(json policy) {
+  const auto drop_nulls = [](json& object) {
+    for (auto it = object.begin(); it != object.end();) {
+      it = it->is_null() ? object.erase(it) : std::next(it);
+    }
+  };
+  drop_nulls(policy);
+  if (auto http = policy.find("http"); http != policy.end() && http->is_object()) {
+    drop_nulls(*http);
+    if (!http->contains("disableSubscriptionOverrides")) {
+      (*http)["disableSubscriptionOverrides"] = false;
+    }
+  }
+  return policy;
+}
+
 // Validates one settable attribute value; may normalise it.
 Status CheckTopicAttribute(const std::string& name, std::string& value, bool fifo) {
   if (name == "ContentBasedDeduplication" || name == "FifoTopic") {
@@ -87,6 +105,7 @@ Status CheckTopicAttribute(const std::string& name, std::string& value, bool fif
       auto j = ParseJsonText(value, name);
       if (!j.ok()) return std::move(j).error();
       if (!j->is_object()) return InvalidParameter(name + ": must be a JSON object");
+      if (name == "DeliveryPolicy") value = NormalizedDeliveryPolicy(std::move(*j)).dump();
     }
   } else if (name == "DisplayName" && value.size() > 100) {
     return InvalidParameter("DisplayName");

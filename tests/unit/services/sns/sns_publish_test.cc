@@ -121,6 +121,18 @@ TEST_F(PublishTest, RawDeliveryKeepsAttributes) {
             "supported type prefixes is Binary, Number, and String.");
 }
 
+// Recorded (test_publish_message_group_id): a standard topic's MessageGroupId reaches a
+// standard queue.
+TEST_F(PublishTest, MessageGroupIdReachesAStandardQueue) {
+  std::string topic = CreateTopic("t");
+  SubscribeQueue(topic, CreateQueue("q"));
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "m"}, {"MessageGroupId", "my-group-id-1"}});
+  WaitIdle();
+  json got = Sqs("ReceiveMessage", {{"QueueUrl", QueueUrl("q")}, {"AttributeNames", {"All"}}});
+  ASSERT_EQ(got["Messages"].size(), 1u);
+  EXPECT_EQ(got["Messages"][0]["Attributes"]["MessageGroupId"], "my-group-id-1");
+}
+
 TEST_F(PublishTest, FilterPoliciesBothScopes) {
   std::string topic = CreateTopic("t");
   SubscribeQueue(topic, CreateQueue("attrs"), {{"FilterPolicy", R"({"color":["red"]})"}});

@@ -52,6 +52,24 @@ TEST_F(TopicsTest, AttributesAreComputed) {
   EXPECT_EQ(Ok("GetTopicAttributes", {{"TopicArn", arn}})["Attributes"]["DisplayName"], "D");
   Err("SetTopicAttributes", {{"TopicArn", arn}, {"AttributeName", "Nope"}, {"AttributeValue", "1"}},
       "InvalidParameter");
+  EXPECT_FALSE(a.contains("SignatureVersion"));  // recorded: shown only once set
+  // Recorded (test_topic_delivery_policy_crud): AWS stores the DeliveryPolicy normalized.
+  const auto delivery_policy = [&](const json& set) {
+    Ok("SetTopicAttributes",
+       {{"TopicArn", arn}, {"AttributeName", "DeliveryPolicy"}, {"AttributeValue", set.dump()}});
+    json got = Ok("GetTopicAttributes", {{"TopicArn", arn}})["Attributes"];
+    return std::pair{json::parse(got["DeliveryPolicy"].get<std::string>()),
+                     json::parse(got["EffectiveDeliveryPolicy"].get<std::string>())};
+  };
+  auto [stored, effective] = delivery_policy(
+      {{"http", {{"defaultRequestPolicy", {{"headerContentType", "application/json"}}}}}});
+  EXPECT_EQ(stored, json({{"http",
+                           {{"defaultRequestPolicy", {{"headerContentType", "application/json"}}},
+                            {"disableSubscriptionOverrides", false}}}}));
+  std::tie(stored, effective) =
+      delivery_policy({{"http", {{"defaultHealthyRetryPolicy", nullptr}}}});
+  EXPECT_EQ(stored, json({{"http", {{"disableSubscriptionOverrides", false}}}}));
+  EXPECT_EQ(effective["http"]["defaultHealthyRetryPolicy"]["numRetries"], 3);
 }
 
 TEST_F(TopicsTest, NotFoundAndMalformedArn) {
@@ -278,8 +296,14 @@ TEST_F(TopicsTest, SmsSettingsSandboxAndPublish) {
                 .message,
             "DefaultSendID is not a valid attribute");
   Ok("SetSMSAttributes", {{"attributes", {{"DefaultSMSType", "Transactional"}}}});
-  EXPECT_EQ(Ok("GetSMSAttributes", json::object())["attributes"]["DefaultSMSType"],
-            "Transactional");
+  // Recorded (test_set_get_sms_attributes, test_get_sms_attributes_from_unmodified_region):
+  // MonthlySpendLimit is "1" until set, and the attributes belong to the region.
+  EXPECT_EQ(Ok("GetSMSAttributes", json::object())["attributes"],
+            json({{"DefaultSMSType", "Transactional"}, {"MonthlySpendLimit", "1"}}));
+  ctx_.region = "us-west-1";
+  EXPECT_EQ(Ok("GetSMSAttributes", json::object())["attributes"],
+            json({{"MonthlySpendLimit", "1"}}));
+  ctx_.region = "us-east-1";
   Ok("CreateSMSSandboxPhoneNumber", {{"PhoneNumber", "+15551234567"}});
   std::string code = AdminGet("/sms-sandbox").value()["phoneNumbers"][0]["OneTimePassword"];
   Err("VerifySMSSandboxPhoneNumber", {{"PhoneNumber", "+15551234567"}, {"OneTimePassword", "x"}},
