@@ -250,7 +250,8 @@ SnsCore::OpResult SnsCore::Publish(const RequestContext& ctx, json& in, Deferred
     o.output = {{"MessageId", (*m)->message_id}};
     return o;
   }
-  if (topic_arn.empty()) {
+  // Given but empty, TopicArn is a malformed ARN (recorded), not a missing parameter.
+  if (topic_arn.empty() && !in.contains("TopicArn")) {
     return InvalidParameter("TopicArn or TargetArn Reason: no value for required parameter");
   }
   auto t =

@@ -80,6 +80,13 @@ TEST_F(TopicsTest, NotFoundAndMalformedArn) {
   e = Err("GetTopicAttributes", {{"TopicArn", "nope"}}, "InvalidParameter");
   EXPECT_EQ(e.message,
             "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1");
+  // Recorded (test_publish_wrong_arn_format): an empty TopicArn is a malformed one.
+  e = Err("Publish", {{"TopicArn", ""}, {"Message", "m"}}, "InvalidParameter");
+  EXPECT_EQ(e.message,
+            "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1");
+  e = Err("Publish", {{"Message", "m"}}, "InvalidParameter");
+  EXPECT_EQ(e.message,
+            "Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter");
 }
 
 TEST_F(TopicsTest, ListTopicsPagesBy100) {
