@@ -99,6 +99,8 @@ std::string Usage() {
       "  --subscribers N    sns-publish: SQS queues subscribed to the topic; sns-http: http\n"
       "                     subscriptions to wharf-bench's own endpoint (1);\n"
       "                     sns-fanout-latency: SQS queues (10)\n"
+      "  --raw              sns-publish: subscribe the queues with RawMessageDelivery, so no\n"
+      "                     envelope is signed (measures the publish path without RSA)\n"
       "  --receivers N      sns-fanout-latency: long-polling connections per queue (2)\n"
       "  --shards N         kinesis-put: shard count (1)\n"
       "  --prefill N        send N messages to the queue first (sqs-cycle: 20000)\n"
@@ -130,6 +132,10 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
     }
     if (flag == "--json") {
       o.json = true;
+      continue;
+    }
+    if (flag == "--raw") {
+      o.setup.raw = true;
       continue;
     }
     if (flag.empty() || flag[0] != '-') {

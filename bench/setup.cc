@@ -73,16 +73,22 @@ Status CreateTopic(SyncClient& http, const SetupConfig& config, Targets& targets
     if (!url.ok()) return url.error();
     auto queue_arn = QueueArn(http, sqs, *url);
     if (!queue_arn.ok()) return queue_arn.error();
-    auto s = http.Exchange(sns.Query({{"Action", "Subscribe"},
-                                      {"Version", "2010-03-31"},
-                                      {"TopicArn", arn},
-                                      {"Protocol", "sqs"},
-                                      {"Endpoint", *queue_arn}}));
+    FormParams params{{"Action", "Subscribe"},
+                      {"Version", "2010-03-31"},
+                      {"TopicArn", arn},
+                      {"Protocol", "sqs"},
+                      {"Endpoint", *queue_arn}};
+    if (config.raw) {
+      params.emplace_back("Attributes.entry.1.key", "RawMessageDelivery");
+      params.emplace_back("Attributes.entry.1.value", "true");
+    }
+    auto s = http.Exchange(sns.Query(params));
     if (!s.ok()) return s.error();
     if (s->status != 200) return SetupError("Subscribe", *s);
     targets.subscriber_queue_urls.push_back(*url);
   }
-  log << "setup: topic " << arn << " with " << config.subscribers << " SQS subscribers\n";
+  log << "setup: topic " << arn << " with " << config.subscribers << (config.raw ? " raw" : "")
+      << " SQS subscribers\n";
   targets.topic_arn = arn;
   return OkStatus();
 }

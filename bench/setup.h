@@ -38,6 +38,7 @@ struct SetupConfig {
   WorkloadConfig workload;      // endpoint, credentials, region, scenario, body size
   std::string name;             // queue / topic / stream name
   int subscribers = 1;          // sns-publish: SQS queues subscribed to the topic
+  bool raw = false;             // sns-publish: subscribe with RawMessageDelivery (no envelope)
   int shards = 1;               // kinesis-put
   uint64_t prefill = 0;         // messages sent to the queue before the run
   int prefill_connections = 8;  // connections used to prefill

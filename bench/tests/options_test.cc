@@ -19,6 +19,14 @@ TEST(OptionsTest, Defaults) {
   EXPECT_EQ(o->setup.workload.region, "us-east-1");
   EXPECT_EQ(o->setup.prefill, 0u);
   EXPECT_FALSE(o->json);
+  EXPECT_FALSE(o->setup.raw);
+}
+
+TEST(OptionsTest, RawSubscriptions) {
+  auto o = Parse({"sns-publish", "--raw", "--subscribers", "10"});
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  EXPECT_TRUE(o->setup.raw);
+  EXPECT_EQ(o->setup.subscribers, 10);
 }
 
 TEST(OptionsTest, FlagsBothForms) {
