@@ -82,8 +82,8 @@ HttpResponse EncodeFallbackError(Protocol protocol, std::string_view service, co
       response.body = "<ErrorResponse xmlns=\"" + QueryNamespace(service) + "\"><Error><Type>" +
                       (error.sender_fault ? "Sender" : "Receiver") + "</Type><Code>" +
                       XmlEscape(error.QueryCode()) + "</Code><Message>" + XmlEscape(error.message) +
-                      "</Message><Detail/></Error><RequestId>" + ctx.request_id +
-                      "</RequestId></ErrorResponse>";
+                      "</Message>" + (service == "sqs" ? "<Detail/>" : "") + "</Error><RequestId>" +
+                      ctx.request_id + "</RequestId></ErrorResponse>";
       break;
     case Protocol::kJson: {
       bool v10 = service == "sqs" || service == "swf";

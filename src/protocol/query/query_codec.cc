@@ -84,8 +84,8 @@ class QueryCodec : public Codec {
   HttpResponse EncodeError(const AwsError& error, const RequestContext& ctx) const override {
     HttpResponse response;
     response.status = error.http_status;
-    response.body =
-        query::EncodeQueryError(xml_namespace_, WithModelledError(model_, error), ctx.request_id);
+    response.body = query::EncodeQueryError(xml_namespace_, WithModelledError(model_, error),
+                                            ctx.request_id, model_.name() == "sqs");
     SetHeaders(response, ctx);
     return response;
   }

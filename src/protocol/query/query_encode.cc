@@ -57,14 +57,14 @@ std::string EncodeQueryResponse(const ServiceModel& model, const ShapePlan& plan
 }
 
 std::string EncodeQueryError(std::string_view xml_namespace, const AwsError& error,
-                             std::string_view request_id) {
+                             std::string_view request_id, bool with_detail) {
   XmlWriter out;
   out.Open("ErrorResponse", xml_namespace);
   out.Open("Error");
   out.Element("Type", error.sender_fault ? "Sender" : "Receiver");
   out.Element("Code", error.QueryCode());
   out.Element("Message", error.QueryMessage());
-  out.Element("Detail", {});
+  if (with_detail) out.Element("Detail", {});
   out.Close("Error");
   out.Element("RequestId", request_id);
   out.Close("ErrorResponse");

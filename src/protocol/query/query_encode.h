@@ -26,8 +26,9 @@ std::string EncodeQueryResponse(const ServiceModel& model, const ShapePlan& plan
                                 const nlohmann::json& output, std::string_view request_id);
 
 // <ErrorResponse xmlns=ns><Error><Type>Sender|Receiver</Type><Code>QueryCode</Code>
-// <Message>..</Message><Detail/></Error><RequestId>..</RequestId></ErrorResponse>
+// <Message>..</Message>[<Detail/>]</Error><RequestId>..</RequestId></ErrorResponse>. SQS writes
+// the empty Detail element, SNS does not (both recorded): `with_detail`.
 std::string EncodeQueryError(std::string_view xml_namespace, const AwsError& error,
-                             std::string_view request_id);
+                             std::string_view request_id, bool with_detail);
 
 }  // namespace wharf::query

@@ -255,9 +255,11 @@ json SnsCore::SqsRequest(const DeliveryJob& job, const std::string& queue_arn,
     const CachedEnvelope& env = EnvelopeFor(m, "sqs", job.signature_version, cache);
     req["MessageBody"] = WithUnsubscribeUrl(env, UnsubscribeUrl(m.host, job.subscription_arn));
   }
-  // A standard queue gets the group too (recorded: a standard topic's MessageGroupId reaches a
-  // standard queue); only a FIFO queue takes the dedup id.
-  if (!m.group_id.empty()) req["MessageGroupId"] = m.group_id;
+  // A standard topic's MessageGroupId reaches a standard queue too, a FIFO topic's only FIFO
+  // queues; only a FIFO queue takes the dedup id (all recorded).
+  if (!m.group_id.empty() && (queue_arn.ends_with(".fifo") || !m.Fifo())) {
+    req["MessageGroupId"] = m.group_id;
+  }
   if (queue_arn.ends_with(".fifo") && !m.dedup_id.empty()) {
     req["MessageDeduplicationId"] = m.dedup_id;
   }

@@ -84,7 +84,7 @@ TEST(QueryXmlTest, ReceiverErrorsKeepTheirStatus) {
   EXPECT_EQ(r.body,
             "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error>"
             "<Type>Receiver</Type><Code>InternalFailure</Code><Message>boom &lt;&amp;&gt;"
-            "</Message><Detail/></Error><RequestId>r</RequestId></ErrorResponse>");
+            "</Message></Error><RequestId>r</RequestId></ErrorResponse>");  // SNS: no Detail
 }
 
 // Traits the SQS/SNS models do not exercise: timestamps, blobs, numbers, custom list member

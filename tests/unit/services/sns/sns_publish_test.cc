@@ -131,6 +131,17 @@ TEST_F(PublishTest, MessageGroupIdReachesAStandardQueue) {
   json got = Sqs("ReceiveMessage", {{"QueueUrl", QueueUrl("q")}, {"AttributeNames", {"All"}}});
   ASSERT_EQ(got["Messages"].size(), 1u);
   EXPECT_EQ(got["Messages"][0]["Attributes"]["MessageGroupId"], "my-group-id-1");
+  // Recorded (test_fifo_topic_to_regular_sqs): a FIFO topic's group does not.
+  std::string fifo = CreateTopic("f.fifo", {{"FifoTopic", "true"}});
+  SubscribeQueue(fifo, CreateQueue("std"));
+  Ok("Publish", {{"TopicArn", fifo},
+                 {"Message", "m"},
+                 {"MessageGroupId", "g"},
+                 {"MessageDeduplicationId", "d"}});
+  WaitIdle();
+  got = Sqs("ReceiveMessage", {{"QueueUrl", QueueUrl("std")}, {"AttributeNames", {"All"}}});
+  ASSERT_EQ(got["Messages"].size(), 1u);
+  EXPECT_FALSE(got["Messages"][0]["Attributes"].contains("MessageGroupId"));
 }
 
 TEST_F(PublishTest, FilterPoliciesBothScopes) {
