@@ -29,6 +29,14 @@ class FuzzInput {
     return static_cast<int64_t>(static_cast<uint64_t>(lo) + v);
   }
 
+  // A value in [lo, hi], one time in four an edge of the range or 0 (when in it): bugs sit at
+  // the edges (a VisibilityTimeout of 0 is one value in 43,203 for Range). REQUIRES: lo <= hi.
+  int64_t Edgy(int64_t lo, int64_t hi) {
+    if (Range(0, 3) != 0) return Range(lo, hi);
+    const int64_t edges[] = {lo, hi, lo < 0 && hi > 0 ? 0 : lo, lo < hi ? lo + 1 : lo};
+    return edges[Pick(4)];
+  }
+
   // Bytes up to a backslash-terminated boundary ("\\" escapes a backslash), at most `max` bytes:
   // the same convention as libFuzzer's ConsumeRandomLengthString, so mutations that insert or
   // delete bytes mostly keep later fields aligned.

@@ -161,8 +161,8 @@ class Session {
     }
     if (name == "RedrivePolicy") {
       if (in.Range(0, 7) == 0) return in.String(200);
-      return json{{"deadLetterTargetArn", Arn(in)}, {"maxReceiveCount", in.Range(0, 1001)}}
-          .dump(-1, ' ', false, json::error_handler_t::replace);  // the ARN may be bad UTF-8
+      return json{{"deadLetterTargetArn", Arn(in)}, {"maxReceiveCount", in.Range(0, 1001)}}.dump(
+          -1, ' ', false, json::error_handler_t::replace);  // the ARN may be bad UTF-8
     }
     if (name == "RedriveAllowPolicy") {
       const char* kPermissions[] = {"allowAll", "denyAll", "byQueue", "bogus"};
@@ -205,7 +205,7 @@ class Session {
 
   void SendFields(json& m, FuzzInput& in) {
     m["MessageBody"] = in.Range(0, 15) == 0 ? std::string(in.Range(0, 270'000), 'x') : in.String();
-    if (in.Bool()) m["DelaySeconds"] = in.Range(-1, 901);
+    if (in.Bool()) m["DelaySeconds"] = in.Edgy(-1, 901);
     if (in.Bool()) m["MessageAttributes"] = MessageAttributes(in);
     if (in.Bool())
       m["MessageGroupId"] = in.Bool() ? "g" + std::to_string(in.Range(0, 2)) : in.String();
@@ -224,7 +224,7 @@ class Session {
         SendFields(e, in);
       } else {
         e["ReceiptHandle"] = Handle(in);
-        if (op == "ChangeMessageVisibilityBatch") e["VisibilityTimeout"] = in.Range(-1, 43201);
+        if (op == "ChangeMessageVisibilityBatch") e["VisibilityTimeout"] = in.Edgy(-1, 43201);
       }
       entries.push_back(std::move(e));
     }
@@ -282,15 +282,15 @@ class Session {
                op == "ChangeMessageVisibilityBatch") {
       i["Entries"] = Entries(in, op);
     } else if (op == "ReceiveMessage") {
-      if (in.Bool()) i["MaxNumberOfMessages"] = in.Range(0, 11);
-      if (in.Bool()) i["WaitTimeSeconds"] = in.Range(-1, 21);
-      if (in.Bool()) i["VisibilityTimeout"] = in.Range(-1, 43201);
+      if (in.Bool()) i["MaxNumberOfMessages"] = in.Edgy(0, 11);
+      if (in.Bool()) i["WaitTimeSeconds"] = in.Edgy(-1, 21);
+      if (in.Bool()) i["VisibilityTimeout"] = in.Edgy(-1, 43201);
       if (in.Bool()) i["AttributeNames"] = json::array({"All"});
       if (in.Bool()) i["MessageAttributeNames"] = json::array({in.Bool() ? "All" : "a.*"});
       if (in.Bool()) i["ReceiveRequestAttemptId"] = "r" + std::to_string(in.Range(0, 2));
     } else if (op == "DeleteMessage" || op == "ChangeMessageVisibility") {
       i["ReceiptHandle"] = Handle(in);
-      if (op == "ChangeMessageVisibility") i["VisibilityTimeout"] = in.Range(-1, 43201);
+      if (op == "ChangeMessageVisibility") i["VisibilityTimeout"] = in.Edgy(-1, 43201);
     }
     return i;
   }
