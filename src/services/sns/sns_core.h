@@ -193,6 +193,8 @@ class SnsCore {
     OperationReply reply;
   };
   using OpFn = OpResult (SnsCore::*)(const RequestContext&, json&, Deferred&);
+  // Every SNS action, by name (Invoke's table; AddPermission takes only these).
+  static const std::unordered_map<std::string, OpFn>& Operations();
 
  private:
   int64_t NowMs() const { return env_.scheduler.clock().NowMs(); }

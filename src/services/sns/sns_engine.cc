@@ -47,8 +47,7 @@ SnsCore::~SnsCore() {
   env_.store.Flush();  // the `done` of a queued write refers to this engine
 }
 
-void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json input,
-                     OperationReply reply) {
+const std::unordered_map<std::string, SnsCore::OpFn>& SnsCore::Operations() {
   static const std::unordered_map<std::string, OpFn> kOps = {
       {"CreateTopic", &SnsCore::CreateTopic},
       {"DeleteTopic", &SnsCore::DeleteTopic},
@@ -93,11 +92,16 @@ void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json inpu
       {"ListSMSSandboxPhoneNumbers", &SnsCore::ListSMSSandboxPhoneNumbers},
       {"ListOriginationNumbers", &SnsCore::ListOriginationNumbers},
   };
+  return kOps;
+}
+
+void SnsCore::Invoke(const RequestContext& ctx, const std::string& op, json input,
+                     OperationReply reply) {
   // The first SNS request starts loading (or making) the signing key, so it is usually ready
   // by the first delivery that signs.
   signer_->Prepare();
-  auto it = kOps.find(op);
-  if (it == kOps.end()) {
+  auto it = Operations().find(op);
+  if (it == Operations().end()) {
     return reply(AwsError::Client("InvalidAction",
                                   "The action " + op + " is not valid for this web service."));
   }

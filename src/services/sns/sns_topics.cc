@@ -378,7 +378,7 @@ SnsCore::OpResult SnsCore::AddPermission(const RequestContext& ctx, json& in, De
   json actions = json::array(), principals = json::array();
   for (const json& a : in.value("ActionName", json::array())) {
     std::string name = a.is_string() ? a.get<std::string>() : "";
-    if (name.empty() || name.find(':') != std::string::npos) {
+    if (!Operations().count(name)) {  // recorded: "InvalidAction"
       return InvalidParameter("Policy statement action out of service scope!");
     }
     actions.push_back("SNS:" + name);

@@ -128,6 +128,12 @@ TEST_F(TopicsTest, TagsAndPermissions) {
   Ok("AddPermission", add);
   EXPECT_EQ(Err("AddPermission", add, "InvalidParameter").message,
             "Invalid parameter: Statement already exists");
+  // Recorded (test_add_permission_errors): only SNS actions.
+  json unknown = add;
+  unknown["Label"] = "other";
+  unknown["ActionName"] = {"InvalidAction"};
+  EXPECT_EQ(Err("AddPermission", unknown, "InvalidParameter").message,
+            "Invalid parameter: Policy statement action out of service scope!");
   json policy = json::parse(
       Ok("GetTopicAttributes", {{"TopicArn", arn}})["Attributes"]["Policy"].get<std::string>());
   ASSERT_EQ(policy["Statement"].size(), 2u);
