@@ -1,6 +1,8 @@
 #include "wharf/core/encoding.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <cstring>
 
@@ -117,6 +119,18 @@ bool IsUtf8(std::string_view text) {
     i += n;
   }
   return true;
+}
+
+std::optional<bool> ParseBool(std::string_view text) {
+  const auto is = [text](std::string_view word) {
+    return text.size() == word.size() &&
+           std::equal(text.begin(), text.end(), word.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  };
+  if (is("true")) return true;
+  if (is("false")) return false;
+  return std::nullopt;
 }
 
 }  // namespace wharf

@@ -1,5 +1,5 @@
 // Byte encodings: standard base64 (RFC 4648, with padding), as AWS uses for blobs in JSON,
-// query and XML; lower-case hex.
+// query and XML; lower-case hex; boolean words.
 #pragma once
 
 #include <optional>
@@ -25,5 +25,8 @@ size_t Utf8SequenceLength(std::string_view text);
 
 // Two lower-case hex digits per byte. Thread-safe.
 std::string HexEncode(std::string_view bytes);
+
+// "true" or "false" in any case, as AWS takes boolean attributes ("True"); nullopt otherwise.
+std::optional<bool> ParseBool(std::string_view text);
 
 }  // namespace wharf

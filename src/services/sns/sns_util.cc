@@ -52,14 +52,6 @@ std::string IsoMillis(int64_t epoch_ms) {
   return buf;
 }
 
-std::optional<bool> ParseBool(std::string_view s) {
-  std::string l;
-  for (char c : s) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (l == "true") return true;
-  if (l == "false") return false;
-  return std::nullopt;
-}
-
 bool IsTrue(const std::map<std::string, std::string>& attrs, const char* name) {
   auto it = attrs.find(name);
   return it != attrs.end() && it->second == "true";

@@ -34,9 +34,6 @@ Result<Arn> ParseArn(std::string_view arn, std::string_view param);
 // ISO-8601 UTC with milliseconds, "2026-11-28T05:54:06.655Z".
 std::string IsoMillis(int64_t epoch_ms);
 
-// "true"/"false" for a case-insensitive boolean string; empty optional otherwise.
-std::optional<bool> ParseBool(std::string_view s);
-
 // Whether attribute `name` is set to "true".
 bool IsTrue(const std::map<std::string, std::string>& attrs, const char* name);
 

@@ -7,6 +7,7 @@
 
 #include "services/sqs/sqs_errors.h"
 #include "services/sqs/sqs_util.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf::sqs {
 namespace {
@@ -60,7 +61,7 @@ AwsError Unknown(std::string_view name) {
 // Stores a boolean attribute as AWS returns it: lower case.
 Status MergeBool(std::string_view name, const std::string& v,
                  std::map<std::string, std::string>& merged) {
-  const std::optional<bool> b = ParseAttributeBool(v);
+  const std::optional<bool> b = ParseBool(v);
   if (!b) return BadValue(name);
   merged[std::string(name)] = *b ? "true" : "false";
   return OkStatus();
@@ -125,23 +126,11 @@ Status CheckRedrive(const std::string& v) {
 
 }  // namespace
 
-std::optional<bool> ParseAttributeBool(std::string_view value) {
-  const auto is = [value](std::string_view word) {
-    return value.size() == word.size() &&
-           std::equal(value.begin(), value.end(), word.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) == b;
-           });
-  };
-  if (is("true")) return true;
-  if (is("false")) return false;
-  return std::nullopt;
-}
-
 Result<bool> FifoQueueRequested(const json& attributes) {
   if (!attributes.is_object() || !attributes.contains("FifoQueue")) return false;
   const json& value = attributes["FifoQueue"];
   const std::optional<bool> fifo =
-      ParseAttributeBool(value.is_string() ? value.get<std::string>() : value.dump());
+      ParseBool(value.is_string() ? value.get<std::string>() : value.dump());
   if (!fifo) return BadValue("FifoQueue");
   if (!*fifo) return Unknown("FifoQueue");
   return true;
@@ -211,7 +200,7 @@ Status MergeQueueAttributes(const json& attributes, bool fifo, bool creating,
     if (name == "FifoQueue") {
       if (creating) continue;  // the type was decided by FifoQueueRequested
       // On a FIFO queue "true" changes nothing, which AWS accepts.
-      const std::optional<bool> b = ParseAttributeBool(v);
+      const std::optional<bool> b = ParseBool(v);
       if (fifo && b == true) continue;
       if (fifo && b == false) {
         return InvalidAttributeValue(

@@ -21,9 +21,6 @@ std::map<std::string, std::string> DefaultQueueAttributes(bool fifo);
 Status MergeQueueAttributes(const nlohmann::json& attributes, bool fifo, bool creating,
                             std::map<std::string, std::string>& merged);
 
-// A boolean attribute's value: "true" or "false" in any case (AWS takes "True"); else nullopt.
-std::optional<bool> ParseAttributeBool(std::string_view value);
-
 // Whether CreateQueue's `attributes` make a FIFO queue: FifoQueue "true" (any case) does;
 // InvalidAttributeValue for a FifoQueue that is no boolean, and InvalidAttributeName for
 // "false", which AWS does not take ("Unknown Attribute FifoQueue.").

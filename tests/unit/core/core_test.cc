@@ -27,6 +27,14 @@ TEST(ThreadNameTest, NamesTheCallingThreadOnlyAndCutsAt15Bytes) {
   EXPECT_EQ(ThisThreadName(), before);
 }
 
+TEST(EncodingTest, ParseBoolTakesAnyCase) {
+  EXPECT_EQ(ParseBool("True"), true);
+  EXPECT_EQ(ParseBool("fALSE"), false);
+  EXPECT_EQ(ParseBool("yes"), std::nullopt);
+  EXPECT_EQ(ParseBool("true "), std::nullopt);
+  EXPECT_EQ(ParseBool(""), std::nullopt);
+}
+
 TEST(DigestTest, KnownVectors) {
   // RFC 1321 and FIPS 180-2 test vectors.
   EXPECT_EQ(Md5Hex(""), "d41d8cd98f00b204e9800998ecf8427e");
