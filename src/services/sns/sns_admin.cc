@@ -5,6 +5,20 @@
 #include "services/sns/sns_util.h"
 
 namespace wharf::sns {
+namespace {
+
+json LogEntryJson(const std::string& subscription, const DeliveryLogEntry& e) {
+  json out = {{"subscription", subscription}, {"status", e.status}, {"time", IsoMillis(e.time_ms)}};
+  if (!e.type.empty()) out["type"] = e.type;
+  if (!e.message_id.empty()) out["message_id"] = e.message_id;
+  if (e.attempt != 0) out["attempt"] = e.attempt;
+  if (e.http_status != 0) out["http_status"] = e.http_status;
+  if (!e.error.empty()) out["error"] = e.error;
+  if (e.retry_in_ms >= 0) out["retry_in_ms"] = e.retry_in_ms;
+  return out;
+}
+
+}  // namespace
 
 void SnsCore::Admin(const AdminRequest& request, OperationReply reply) {
   auto query = [&](const char* key) {
@@ -39,7 +53,7 @@ void SnsCore::Admin(const AdminRequest& request, OperationReply reply) {
       json list = json::array();
       for (const auto& [arn, log] : delivery_log_) {
         if (!sub.empty() && arn != sub) continue;
-        for (const json& e : log) list.push_back(e);
+        for (const DeliveryLogEntry& e : log) list.push_back(LogEntryJson(arn, e));
       }
       out = {{"deliveries", list}, {"pending", deliveries_.size()}};
     } else if (path == "/sms-sandbox" && method == "GET") {

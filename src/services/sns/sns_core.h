@@ -124,6 +124,19 @@ struct DeliveryEvent {
   std::string dlq_error;  // kDlqResult: why the dead-letter send failed ("" when it worked)
 };
 
+// One line of a subscription's delivery log (GET /_wharf/sns/deliveries): a delivery attempt's
+// outcome, or a confirmation message's (`type` set, no message id or attempt).
+struct DeliveryLogEntry {
+  std::string type;        // "SubscriptionConfirmation", ...; empty for a notification
+  std::string message_id;  // empty for a confirmation
+  int attempt = 0;         // 0 for a confirmation
+  std::string status;      // delivered, dropped, failed, dead-lettered, retrying
+  int http_status = 0;     // 0: no HTTP answer
+  std::string error;
+  int64_t retry_in_ms = -1;  // retrying: when the next attempt starts; else -1
+  int64_t time_ms = 0;
+};
+
 // A delivery that is over, for the delivery log.
 struct Finished {
   std::shared_ptr<Delivery> dv;
@@ -296,19 +309,16 @@ class SnsCore {
   // Failed sends: schedules http/https retries, else sends to the RedrivePolicy DLQ or fails.
   void HandleFailures(const std::vector<DeliveryEvent>& failures, std::vector<Finished>& finished);
   void FinishAll(const std::vector<Finished>& finished);
-  // Deliveries to SQS, keyed by (queue ARN, topic ARN).
-  using QueueBatches = std::map<std::pair<std::string, std::string>,
-                                std::vector<std::pair<std::shared_ptr<Delivery>, json>>>;
-  // Sends each queue's deliveries as SendMessageBatch calls of up to 10 (SendMessage for one).
-  void SendToQueues(QueueBatches by_queue);
-  // `op` (SendMessage or SendMessageBatch) to `queue_arn` as SNS acting for `topic_arn`.
-  void SendToSqs(const std::string& queue_arn, const std::string& topic_arn, const std::string& op,
-                 json request, OperationReply done);
+  // Sends to queues through the SQS engine in one call; done(errors) once they are committed,
+  // errors[i] "Code: message" for sends[i] or empty when it was sent. Not when `sends` is empty.
+  void SendToQueues(std::vector<sqs::ServiceSend> sends,
+                    std::function<void(std::vector<std::string>)> done);
   void SendHttp(const std::shared_ptr<Delivery>& dv, HttpClientRequest req);  // per-endpoint cap
   void PostHttp(const std::shared_ptr<Delivery>& dv, HttpClientRequest req);
   DeliveryJob JobLocked(const std::shared_ptr<Delivery>& dv, const Subscription& s) const;
-  // The SendMessage request (or batch entry) for `job` to queue `queue_arn`.
-  json SqsRequest(const DeliveryJob& job, const std::string& queue_arn, EnvelopeCache& cache) const;
+  // The SendMessage for `job` to queue `queue_arn`, SNS acting for the message's topic.
+  sqs::ServiceSend SqsSend(const DeliveryJob& job, const std::string& queue_arn,
+                           EnvelopeCache& cache) const;
   // The signed notification as `protocol` sees it, without the per-subscription UnsubscribeURL.
   const CachedEnvelope& EnvelopeFor(const Published& m, const std::string& protocol,
                                     const std::string& version, EnvelopeCache& cache) const;
@@ -324,7 +334,7 @@ class SnsCore {
                         Deferred& d);
   RetryPolicy PolicyFor(const Subscription& s) const;
   std::string DeadLetterQueueLocked(const Subscription& s) const;
-  void LogLocked(const std::string& sub, json entry);
+  void LogLocked(const std::string& sub, DeliveryLogEntry entry);
   void OutboxLocked(json entry);
 
   // sns_platform.cc (platform applications, endpoints, SMS)
@@ -390,7 +400,7 @@ class SnsCore {
   std::set<std::string> opted_out_;
   std::map<std::string, json> sandbox_;  // phone -> {"status", "code", "language"}
   std::deque<json> outbox_;
-  std::map<std::string, std::deque<json>> delivery_log_;  // by subscription arn
+  std::map<std::string, std::deque<DeliveryLogEntry>> delivery_log_;  // by subscription arn
   // Delivery thread only: POSTs in flight and waiting, by scheme://host:port.
   struct HttpLane {
     int in_flight = 0;

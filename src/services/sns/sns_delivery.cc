@@ -12,9 +12,8 @@ constexpr const char* kSnsUserAgent = "Amazon Simple Notification Service Agent"
 namespace {
 
 constexpr size_t kMaxLogPerSubscription = 100;
+constexpr size_t kAttemptsPerSlice = 256;
 constexpr size_t kMaxOutbox = 10000;
-constexpr size_t kMaxBatchEntries = 10;        // SendMessageBatch
-constexpr size_t kMaxBatchBytes = 256 * 1024;  // bodies per SendMessageBatch (AWS's old cap)
 // POSTs in flight per scheme://host:port: as many as the HTTP client keeps idle connections
 // for, so a steady stream of deliveries reuses its keep-alive connections.
 constexpr int kMaxHttpInFlight = 4;
@@ -244,8 +243,8 @@ DeliveryJob SnsCore::JobLocked(const std::shared_ptr<Delivery>& dv, const Subscr
   return job;
 }
 
-json SnsCore::SqsRequest(const DeliveryJob& job, const std::string& queue_arn,
-                         EnvelopeCache& cache) const {
+sqs::ServiceSend SnsCore::SqsSend(const DeliveryJob& job, const std::string& queue_arn,
+                                  EnvelopeCache& cache) const {
   const Published& m = *job.dv->msg;
   json req;
   if (job.raw) {
@@ -263,64 +262,28 @@ json SnsCore::SqsRequest(const DeliveryJob& job, const std::string& queue_arn,
   if (queue_arn.ends_with(".fifo") && !m.dedup_id.empty()) {
     req["MessageDeduplicationId"] = m.dedup_id;
   }
-  return req;
+  // The topic's ARN was checked when it was created, so its account is the one between the
+  // fourth and fifth colons.
+  auto topic = ParseArn(m.topic_arn, "TopicArn");
+  return {{topic.ok() ? topic->account : std::string(), "sns.amazonaws.com", m.topic_arn},
+          queue_arn,
+          std::move(req)};
 }
 
-void SnsCore::SendToSqs(const std::string& queue_arn, const std::string& topic_arn,
-                        const std::string& op, json request, OperationReply done) {
-  auto topic = ParseArn(topic_arn, "TopicArn");
-  if (!topic.ok() || sqs_ == nullptr) {
-    return done(AwsError::Client("NotFound", "no SQS engine or bad topic ARN " + topic_arn));
+void SnsCore::SendToQueues(std::vector<sqs::ServiceSend> sends,
+                           std::function<void(std::vector<std::string>)> done) {
+  if (sends.empty()) return;
+  if (sqs_ == nullptr) {
+    return done(std::vector<std::string>(sends.size(), "NotFound: no SQS engine"));
   }
-  sqs::Caller caller{topic->account, "sns.amazonaws.com", topic_arn};
-  sqs_->SendAsService(caller, queue_arn, op, std::move(request), std::move(done));
-}
-
-void SnsCore::SendToQueues(QueueBatches by_queue) {
-  for (auto& [target, items] : by_queue) {
-    const auto& [queue, topic] = target;
-    for (size_t i = 0; i < items.size();) {
-      size_t n = 0, bytes = 0;
-      while (i + n < items.size() && n < kMaxBatchEntries) {
-        const size_t size = items[i + n].second["MessageBody"].get_ref<const std::string&>().size();
-        if (n > 0 && bytes + size > kMaxBatchBytes) break;
-        bytes += size;
-        ++n;
-      }
-      if (n == 1) {
-        SendToSqs(queue, topic, "SendMessage", std::move(items[i].second),
-                  [this, dv = items[i].first](Result<json> r) {
-                    worker_->Post({DeliveryEvent::Kind::kSqsResult, dv, 0,
-                                   r.ok() ? "" : r.error().code + ": " + r.error().message});
-                  });
-        ++i;
-        continue;
-      }
-      json entries = json::array();
-      std::vector<std::shared_ptr<Delivery>> dvs;
-      for (size_t k = 0; k < n; ++k, ++i) {
-        items[i].second["Id"] = std::to_string(k);
-        entries.push_back(std::move(items[i].second));
-        dvs.push_back(std::move(items[i].first));
-      }
-      SendToSqs(queue, topic, "SendMessageBatch", {{"Entries", std::move(entries)}},
-                [this, dvs = std::move(dvs)](Result<json> r) {
-                  std::vector<DeliveryEvent> events;
-                  for (const auto& dv : dvs) {
-                    events.push_back({DeliveryEvent::Kind::kSqsResult, dv, 0,
-                                      r.ok() ? "" : r.error().code + ": " + r.error().message});
-                  }
-                  if (r.ok()) {
-                    for (const json& f : r->value("Failed", json::array())) {
-                      const size_t k = std::stoul(Str(f, "Id"));
-                      if (k < events.size())
-                        events[k].error = Str(f, "Code") + ": " + Str(f, "Message");
-                    }
-                  }
-                  worker_->Post(std::move(events));
-                });
+  sqs_->SendAsService(std::move(sends), [done = std::move(done)](std::vector<Result<json>> rs) {
+    std::vector<std::string> errors;
+    errors.reserve(rs.size());
+    for (const Result<json>& r : rs) {
+      errors.push_back(r.ok() ? "" : r.error().code + ": " + r.error().message);
     }
-  }
+    done(std::move(errors));
+  });
 }
 
 void SnsCore::StartDeliveries(const std::vector<std::shared_ptr<Delivery>>& ds) {
@@ -381,7 +344,12 @@ void SnsCore::RunEvents(std::vector<DeliveryEvent> events) {
   }
   HandleFailures(failures, finished);
   FinishAll(finished);
-  RunAttempts(attempts);
+  // In slices, so that each slice's sends are one moderate store write and the first deliveries
+  // of a backlog go out without waiting for all of it.
+  for (size_t i = 0; i < attempts.size(); i += kAttemptsPerSlice) {
+    const auto end = attempts.begin() + std::min(attempts.size(), i + kAttemptsPerSlice);
+    RunAttempts({attempts.begin() + i, end});
+  }
 }
 
 void SnsCore::RunAttempts(const std::vector<std::shared_ptr<Delivery>>& dvs) {
@@ -423,12 +391,13 @@ void SnsCore::RunAttempts(const std::vector<std::shared_ptr<Delivery>>& dvs) {
   RunDeferred(d);
   for (const auto& dv : throttled) ScheduleAttempt(dv);
   EnvelopeCache cache;
-  QueueBatches by_queue;
+  std::vector<sqs::ServiceSend> sends;
+  std::vector<std::shared_ptr<Delivery>> sent;
   for (DeliveryJob& job : jobs) {
     const Published& m = *job.dv->msg;
     if (job.protocol == "sqs") {
-      by_queue[{job.endpoint, m.topic_arn}].emplace_back(job.dv,
-                                                         SqsRequest(job, job.endpoint, cache));
+      sends.push_back(SqsSend(job, job.endpoint, cache));
+      sent.push_back(job.dv);
     } else if (job.protocol == "http" || job.protocol == "https") {
       HttpClientRequest req;
       req.url = job.endpoint;
@@ -472,7 +441,14 @@ void SnsCore::RunAttempts(const std::vector<std::shared_ptr<Delivery>>& dvs) {
       OutboxLocked(std::move(entry));
     }
   }
-  SendToQueues(std::move(by_queue));
+  SendToQueues(std::move(sends), [this, sent = std::move(sent)](std::vector<std::string> errors) {
+    std::vector<DeliveryEvent> events;
+    events.reserve(sent.size());
+    for (size_t i = 0; i < sent.size(); ++i) {
+      events.push_back({DeliveryEvent::Kind::kSqsResult, sent[i], 0, std::move(errors[i])});
+    }
+    worker_->Post(std::move(events));
+  });
   FinishAll(finished);
 }
 
@@ -527,12 +503,12 @@ void SnsCore::HandleFailures(const std::vector<DeliveryEvent>& failures,
       if (e.kind == DeliveryEvent::Kind::kHttpResult) {
         const int64_t delay = PolicyFor(s).DelayMs(dv->attempt);
         if (delay >= 0) {
-          LogLocked(s.arn, {{"message_id", dv->msg->message_id},
-                            {"attempt", dv->attempt},
-                            {"status", "retrying"},
-                            {"http_status", e.http_status},
-                            {"error", e.error},
-                            {"retry_in_ms", delay}});
+          LogLocked(s.arn, {.message_id = dv->msg->message_id,
+                            .attempt = dv->attempt,
+                            .status = "retrying",
+                            .http_status = e.http_status,
+                            .error = e.error,
+                            .retry_in_ms = delay});
           dv->next_ms = now + delay;
           dv->retry_stored = true;
           writes.push_back(RetryRow(*dv));
@@ -552,13 +528,18 @@ void SnsCore::HandleFailures(const std::vector<DeliveryEvent>& failures,
   RunDeferred(d);
   for (const auto& dv : retries) ScheduleAttempt(dv);
   EnvelopeCache cache;
+  std::vector<sqs::ServiceSend> sends;
+  std::vector<DeliveryEvent> events;
   for (auto& [dlq, job, e] : dead_letters) {
-    SendToSqs(dlq, job.dv->msg->topic_arn, "SendMessage", SqsRequest(job, dlq, cache),
-              [this, dv = job.dv, http_status = e->http_status, error = e->error](Result<json> r) {
-                worker_->Post({DeliveryEvent::Kind::kDlqResult, dv, http_status, error,
-                               r.ok() ? "" : r.error().message});
-              });
+    sends.push_back(SqsSend(job, dlq, cache));
+    events.push_back({DeliveryEvent::Kind::kDlqResult, job.dv, e->http_status, e->error});
   }
+  SendToQueues(std::move(sends),
+               [this, events = std::move(events)](std::vector<std::string> errors) mutable {
+                 for (size_t i = 0; i < events.size(); ++i)
+                   events[i].dlq_error = std::move(errors[i]);
+                 worker_->Post(std::move(events));
+               });
 }
 
 void SnsCore::FinishAll(const std::vector<Finished>& finished) {
@@ -572,11 +553,11 @@ void SnsCore::FinishAll(const std::vector<Finished>& finished) {
       const Delivery& dv = *f.dv;
       if (!loaded || !PendingLocked(dv)) continue;  // dropped with the state it belonged to
       deliveries_.erase(dv.id);
-      json entry = {
-          {"message_id", dv.msg->message_id}, {"attempt", dv.attempt}, {"status", f.status}};
-      if (f.http_status != 0) entry["http_status"] = f.http_status;
-      if (!f.error.empty()) entry["error"] = f.error;
-      LogLocked(dv.subscription_arn, std::move(entry));
+      LogLocked(dv.subscription_arn, {.message_id = dv.msg->message_id,
+                                      .attempt = dv.attempt,
+                                      .status = f.status,
+                                      .http_status = f.http_status,
+                                      .error = f.error});
       if (dv.retry_stored) deletes.push_back(DeleteRetryRow(dv));
       auto p = publish_pending_.find(dv.publish_id);
       if (p != publish_pending_.end() && --p->second <= 0) {
@@ -630,18 +611,17 @@ void SnsCore::SendConfirmation(const Subscription& s, const std::string& host,
   d.push_back([this, req = std::move(req), arn = s.arn, type]() mutable {
     http_->Send(std::move(req), [this, arn, type](Result<HttpResponse> r) {
       std::lock_guard lock(mu_);
-      json entry = {{"type", type}, {"status", r.ok() && r->status < 300 ? "delivered" : "failed"}};
-      if (r.ok()) entry["http_status"] = r->status;
-      if (!r.ok()) entry["error"] = r.error().message;
-      LogLocked(arn, std::move(entry));
+      LogLocked(arn, {.type = type,
+                      .status = r.ok() && r->status < 300 ? "delivered" : "failed",
+                      .http_status = r.ok() ? r->status : 0,
+                      .error = r.ok() ? "" : r.error().message});
     });
   });
 }
 
-void SnsCore::LogLocked(const std::string& sub, json entry) {
+void SnsCore::LogLocked(const std::string& sub, DeliveryLogEntry entry) {
   if (!subscriptions_.count(sub)) return;
-  entry["subscription"] = sub;
-  entry["time"] = IsoMillis(NowMs());
+  entry.time_ms = NowMs();
   auto& log = delivery_log_[sub];
   log.push_back(std::move(entry));
   while (log.size() > kMaxLogPerSubscription) log.pop_front();

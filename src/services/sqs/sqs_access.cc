@@ -50,30 +50,49 @@ Result<SqsCore::QueuePtr> SqsCore::ResolveArnLocked(const RequestContext& ctx,
   return q;
 }
 
-void SqsCore::SendAsService(const Caller& caller, const std::string& queue_arn,
-                            const std::string& operation, json input, OperationReply reply) {
-  if (operation != "SendMessage" && operation != "SendMessageBatch") {
-    return reply(AwsError::Internal("SendAsService cannot run " + operation));
-  }
-  RequestContext ctx;
-  Status allowed = OkStatus();
+void SqsCore::SendAsService(std::vector<ServiceSend> sends, ServiceSendsDone done) {
+  std::vector<Result<json>> results;
+  results.reserve(sends.size());
+  Sql writes;
   Deferred d;
   {
     std::lock_guard lock(mu_);
-    allowed = RefreshLocked(d);
-    QueuePtr q = allowed.ok() ? FindByArnLocked(queue_arn) : nullptr;
-    if (allowed.ok() && !q) {
-      allowed = QueueDoesNotExist();
-    } else if (q) {
-      allowed = AuthorizeLocked(caller, *q, "SendMessage");
-      // The request then runs as the owner's own, the policy having allowed it.
-      ctx = RequestContext{NewUuid(), q->account, q->region, "", "internal"};
-      input["QueueUrl"] = "/" + q->account + "/" + q->name;
+    Status fresh = RefreshLocked(d);
+    for (ServiceSend& send : sends) {
+      if (!fresh.ok()) {
+        results.emplace_back(fresh.error());
+        continue;
+      }
+      QueuePtr q = FindByArnLocked(send.queue_arn);
+      if (!q) {
+        results.emplace_back(QueueDoesNotExist());
+        continue;
+      }
+      if (Status allowed = AuthorizeLocked(send.caller, *q, "SendMessage"); !allowed.ok()) {
+        results.emplace_back(std::move(allowed).error());
+        continue;
+      }
+      // The send then runs as the owner's own, the policy having allowed it.
+      RequestContext ctx;
+      ctx.account = q->account;
+      ctx.region = q->region;
+      try {
+        results.push_back(SendOneLocked(ctx, *q, send.input, /*batch_entry=*/false, writes, d));
+      } catch (const std::exception& e) {  // nlohmann type errors on unexpected input shapes
+        results.emplace_back(InvalidParameterValue(std::string("Invalid request: ") + e.what()));
+      }
     }
+    QueueWritesLocked(
+        std::move(writes),
+        [results = std::move(results), done = std::move(done)](Status s) mutable {
+          if (!s.ok()) {
+            for (auto& r : results) r = s.error();
+          }
+          done(std::move(results));
+        },
+        d);
   }
   RunDeferred(d);
-  if (!allowed.ok()) return reply(std::move(allowed).error());
-  Invoke(ctx, operation, std::move(input), std::move(reply));
 }
 
 }  // namespace wharf::sqs

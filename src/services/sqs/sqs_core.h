@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "services/sqs/sqs_engine.h"
 #include "services/sqs/sqs_policy.h"
 #include "wharf/clock/scheduler.h"
 #include "wharf/config/config.h"
@@ -141,8 +142,7 @@ class SqsCore {
   Status ApplyInit(const json& section);
   void Admin(const AdminRequest& request, OperationReply reply);
   // See SqsEngine::SendAsService.
-  void SendAsService(const Caller& caller, const std::string& queue_arn,
-                     const std::string& operation, json input, OperationReply reply);
+  void SendAsService(std::vector<ServiceSend> sends, ServiceSendsDone done);
 
  private:
   using Sql = std::vector<SqlStatement>;

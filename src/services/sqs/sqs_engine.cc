@@ -22,10 +22,8 @@ void SqsEngine::Admin(const AdminRequest& request, OperationReply reply) {
   core_->Admin(request, std::move(reply));
 }
 
-void SqsEngine::SendAsService(const Caller& caller, const std::string& queue_arn,
-                              const std::string& operation, nlohmann::json input,
-                              OperationReply reply) {
-  core_->SendAsService(caller, queue_arn, operation, std::move(input), std::move(reply));
+void SqsEngine::SendAsService(std::vector<ServiceSend> sends, ServiceSendsDone done) {
+  core_->SendAsService(std::move(sends), std::move(done));
 }
 
 SqsCore::SqsCore(EngineEnv env) : env_(env) {}

@@ -3,7 +3,9 @@
 // store's writer thread or the scheduler's thread (never while the engine lock is held).
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "services/sqs/sqs_policy.h"
 #include "wharf/dispatch/engine.h"
@@ -11,6 +13,15 @@
 namespace wharf::sqs {
 
 class SqsCore;
+
+// One message an AWS service sends to a queue (SNS fan-out: caller {topic owner,
+// "sns.amazonaws.com", topic ARN}); `input` is a SendMessage request without QueueUrl.
+struct ServiceSend {
+  Caller caller;
+  std::string queue_arn;
+  nlohmann::json input;
+};
+using ServiceSendsDone = std::function<void(std::vector<Result<nlohmann::json>>)>;
 
 class SqsEngine final : public ServiceEngine {
  public:
@@ -29,13 +40,12 @@ class SqsEngine final : public ServiceEngine {
   Status ApplyInit(const nlohmann::json& section) override;
   // GET /queues, GET /queues/<account>/<name>/messages, DELETE /queues/<account>/<name>.
   void Admin(const AdminRequest& request, OperationReply reply) override;
-  // SendMessage or SendMessageBatch (`operation`) on behalf of an AWS service (SNS fan-out:
-  // caller {topic owner, "sns.amazonaws.com", topic ARN}) to the queue `queue_arn`; `input` is
-  // the request without QueueUrl. Across accounts the queue's Policy must allow the service to
-  // sqs:SendMessage; in the owner's account only an explicit Deny in the Policy stops it
-  // (AccessDenied either way). QueueDoesNotExist if there is no such queue.
-  void SendAsService(const Caller& caller, const std::string& queue_arn,
-                     const std::string& operation, nlohmann::json input, OperationReply reply);
+  // Sends each of `sends` as a SendMessage on behalf of an AWS service, under one lock and one
+  // commit, and then calls done(results), results[i] being sends[i]'s SendMessage output or
+  // error. Across accounts the queue's Policy must allow the service to sqs:SendMessage; in the
+  // owner's account only an explicit Deny in the Policy stops it (AccessDenied either way).
+  // QueueDoesNotExist if there is no such queue. A failed commit fails every send.
+  void SendAsService(std::vector<ServiceSend> sends, ServiceSendsDone done);
 
  private:
   std::unique_ptr<SqsCore> core_;

@@ -1,3 +1,5 @@
+#include <set>
+
 #include "sqs_test_util.h"
 
 namespace wharf::sqs::testing {
@@ -24,21 +26,28 @@ class SqsAccess : public SqsFixture {
     auto r = AsOther(op, std::move(input));
     EXPECT_TRUE(r.ok()) << op << ": " << (r.ok() ? "" : r.error().message);
   }
-  // SendAsService's reply.
-  Result<json> SendAsSns(const std::string& topic_account, const std::string& queue_arn) {
+  // SendAsService's results.
+  std::vector<Result<json>> SendAll(std::vector<ServiceSend> sends) {
     auto p = std::make_shared<Pending>();
-    Caller sns{topic_account, "sns.amazonaws.com", "arn:aws:sns:us-east-1:" + topic_account + ":t"};
-    engine_->SendAsService(sns, queue_arn, "SendMessage", {{"MessageBody", "from sns"}},
-                           [p](Result<json> r) {
-                             std::lock_guard lock(p->mu);
-                             p->result = std::move(r);
-                             p->cv.notify_all();
-                           });
+    auto results = std::make_shared<std::vector<Result<json>>>();
+    engine_->SendAsService(std::move(sends), [p, results](std::vector<Result<json>> rs) {
+      std::lock_guard lock(p->mu);
+      *results = std::move(rs);
+      p->result = json::object();
+      p->cv.notify_all();
+    });
     store_->Flush();
     std::unique_lock lock(p->mu);
     p->cv.wait_for(lock, std::chrono::seconds(10), [&] { return p->result.has_value(); });
-    if (!p->result) return AwsError::Internal("no reply");
-    return std::move(*p->result);
+    return *results;
+  }
+  static Caller Sns(const std::string& topic_account) {
+    return {topic_account, "sns.amazonaws.com", "arn:aws:sns:us-east-1:" + topic_account + ":t"};
+  }
+  Result<json> SendAsSns(const std::string& topic_account, const std::string& queue_arn) {
+    auto rs = SendAll({{Sns(topic_account), queue_arn, {{"MessageBody", "from sns"}}}});
+    if (rs.size() != 1) return AwsError::Internal("no reply");
+    return std::move(rs[0]);
   }
 
   static constexpr char kOther[] = "222222222222";
@@ -151,6 +160,38 @@ TEST_F(SqsAccess, ServiceDeliveryInTheOwnersAccountStopsOnlyAtADeny) {
   Ok("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"Policy", other.dump()}}}});
   EXPECT_TRUE(SendAsSns("000000000000", arn_).ok());
   EXPECT_EQ(Receive(url, {{"MaxNumberOfMessages", 10}}).size(), 2u);
+}
+
+TEST_F(SqsAccess, ServiceSendsInOneCallEachGetTheirOwnResult) {
+  std::string url = CreateQueue("q");
+  std::string fifo_url = CreateQueue("f.fifo", {{"FifoQueue", "true"}});
+  const std::string fifo_arn = "arn:aws:sqs:us-east-1:000000000000:f.fifo";
+  auto rs = SendAll(
+      {{Sns("000000000000"), arn_, {{"MessageBody", "first"}}},
+       {Sns("000000000000"), "arn:aws:sqs:us-east-1:000000000000:nope", {{"MessageBody", "lost"}}},
+       {Sns("333333333333"), arn_, {{"MessageBody", "denied"}}},
+       {Sns("000000000000"), fifo_arn, {{"MessageBody", "no group"}}},
+       {Sns("000000000000"),
+        fifo_arn,
+        {{"MessageBody", "grouped"}, {"MessageGroupId", "g"}, {"MessageDeduplicationId", "d"}}},
+       {Sns("000000000000"), arn_, {{"MessageBody", "second"}}}});
+  ASSERT_EQ(rs.size(), 6u);
+  EXPECT_TRUE(rs[0].ok());
+  ASSERT_FALSE(rs[1].ok());
+  EXPECT_EQ(rs[1].error().code, "QueueDoesNotExist");
+  ASSERT_FALSE(rs[2].ok());
+  EXPECT_EQ(rs[2].error().QueryCode(), "AccessDenied");
+  ASSERT_FALSE(rs[3].ok());
+  EXPECT_EQ(rs[3].error().QueryCode(), "MissingParameter");
+  ASSERT_TRUE(rs[4].ok());
+  EXPECT_EQ(rs[4]->value("SequenceNumber", "").size(), 20u);
+  ASSERT_TRUE(rs[5].ok());
+  EXPECT_EQ(rs[5]->value("MD5OfMessageBody", ""), "a9f0e61a137d86aa9db53465e0801612");
+  auto got = Receive(url, {{"MaxNumberOfMessages", 10}});
+  ASSERT_EQ(got.size(), 2u);
+  std::set<std::string> bodies{got[0].value("Body", ""), got[1].value("Body", "")};
+  EXPECT_EQ(bodies, (std::set<std::string>{"first", "second"}));
+  EXPECT_EQ(Receive(fifo_url, {{"MaxNumberOfMessages", 10}}).size(), 1u);
 }
 
 }  // namespace
