@@ -370,7 +370,7 @@ class SubscriptionLifecycleTest(SnsTestBase):
 class _Recorder(http.server.BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 (http.server API)
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.posts.put((self.path, dict(self.headers.items()), body.decode("utf-8")))
+        self.server.posts.put((self.path, self.headers, body.decode("utf-8")))
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -480,11 +480,18 @@ class HttpEndpointTest(SnsTestBase):
         self.sns.publish(TopicArn=topic, Message="after unsubscribe")
         self.assertTrue(self.http.posts.empty())
 
-    # wharf bug: src/http/client.cc sends "User-Agent: wharf"; AWS sends the SNS agent name.
+    # wharf bug: src/http/client.cc sent "User-Agent: wharf"; AWS sends the SNS agent name, and
+    # "Accept-Encoding: gzip,deflate" (recorded), on confirmations and notifications alike.
     def test_user_agent_is_sns_agent(self):
         topic = self.make_topic("http-ua-t")
         _, headers = self.subscribe_and_confirm(topic, via_url=False)
         self.assertEqual(headers.get("User-Agent"), "Amazon Simple Notification Service Agent")
+        self.assertEqual(headers.get_all("Accept-Encoding"), ["gzip,deflate"])
+        self.sns.publish(TopicArn=topic, Message="headers")
+        _, headers, _ = self.next_post()
+        self.assertEqual(headers.get("x-amz-sns-message-type"), "Notification")
+        self.assertEqual(headers.get("User-Agent"), "Amazon Simple Notification Service Agent")
+        self.assertEqual(headers.get_all("Accept-Encoding"), ["gzip,deflate"])
 
 
 def _self_signed_cert(directory):

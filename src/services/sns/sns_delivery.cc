@@ -9,6 +9,7 @@ namespace wharf::sns {
 
 // What AWS sends as User-Agent on every HTTP/S delivery.
 constexpr const char* kSnsUserAgent = "Amazon Simple Notification Service Agent";
+constexpr const char* kSnsAcceptEncoding = "gzip,deflate";  // as AWS sends it (recorded)
 namespace {
 
 constexpr size_t kMaxLogPerSubscription = 100;
@@ -406,6 +407,7 @@ void SnsCore::RunAttempts(const std::vector<std::shared_ptr<Delivery>>& dvs) {
                                EnvelopeFor(m, job.protocol, job.signature_version, cache),
                                UnsubscribeUrl(m.host, job.subscription_arn), /*pretty=*/true);
       req.headers = {{"User-Agent", kSnsUserAgent},
+                     {"Accept-Encoding", kSnsAcceptEncoding},
                      {"x-amz-sns-message-type", "Notification"},
                      {"x-amz-sns-message-id", m.message_id},
                      {"x-amz-sns-topic-arn", m.topic_arn},
@@ -601,6 +603,7 @@ void SnsCore::SendConfirmation(const Subscription& s, const std::string& host,
   req.url = s.endpoint;
   req.body = env.dump(2);
   req.headers = {{"User-Agent", kSnsUserAgent},
+                 {"Accept-Encoding", kSnsAcceptEncoding},
                  {"x-amz-sns-message-type", type},
                  {"x-amz-sns-message-id", env["MessageId"].get<std::string>()},
                  {"x-amz-sns-topic-arn", s.topic_arn},
