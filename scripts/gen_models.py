@@ -4,7 +4,8 @@
 Keeps only what wharf's codecs and validator need (no documentation), and for SQS merges the
 query-protocol traits (locationName, flattened, resultWrapper, error codes, xmlNamespace) of the
 query-era model shipped by Debian's python3-botocore into the current JSON model, so one model
-serves both protocols. Run from anywhere:  python3 scripts/gen_models.py
+serves both protocols; then applies PATCHES, where a service answers differently from its
+published model. Run from anywhere:  python3 scripts/gen_models.py
 The output is committed; the build never needs botocore.
 """
 import gzip
@@ -24,6 +25,19 @@ SERVICES = {
     "apigateway": ("2015-07-09", False),
     "s3": ("2006-03-01", False),
     "elastictranscoder": ("2012-09-25", True),
+}
+
+# Where a service answers differently from its published model, as JSON merge patches (RFC 7386)
+# applied to the stripped model; each with the recorded behaviour that calls for it.
+PATCHES = {
+    "sns": {"shapes": {
+        # A missing SubscriptionArn is the engine's InvalidParameter "SubscriptionArn Reason: no
+        # value for required parameter", not a ValidationError.
+        "UnsubscribeInput": {"required": []},
+        # The ARN is checked before the missing-Attributes ValidationError (an invalid ARN with
+        # no Attributes answers InvalidParameter); the engine checks Attributes after it.
+        "SetPlatformApplicationAttributesInput": {"required": ["PlatformApplicationArn"]},
+    }},
 }
 
 METADATA_KEYS = {"apiVersion", "endpointPrefix", "jsonVersion", "protocol", "protocols",
@@ -187,6 +201,19 @@ def merge_query_traits(new, old):
     return conflicts
 
 
+def merge_patch(target, patch):
+    if not isinstance(patch, dict):
+        return patch
+    if not isinstance(target, dict):
+        target = {}
+    for key, value in patch.items():
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = merge_patch(target.get(key), value)
+    return target
+
+
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out_dir = os.path.join(root, "src", "protocol", "models")
@@ -198,6 +225,7 @@ def main():
             conflicts = merge_query_traits(model, old)
             if conflicts:
                 print("sqs: query trait conflicts: " + ", ".join(conflicts), file=sys.stderr)
+        model = merge_patch(model, PATCHES.get(service, {}))
         path = os.path.join(out_dir, service + ".json")
         with open(path, "w", encoding="utf-8") as f:
             json.dump(model, f, separators=(",", ":"), sort_keys=True)

@@ -321,6 +321,30 @@ class SubscriptionLifecycleTest(SnsTestBase):
         self.assertNotIn("FilterPolicyScope", attrs)
         self.assertNotIn("FilterPolicy", attrs)
 
+    def test_missing_arns_are_checked_in_the_order_aws_checks_them(self):
+        # Without client-side validation (the JS SDK v3 has none) the server decides (recorded).
+        sns = harness.boto_client(self.server, "sns", parameter_validation=False)
+        self.assertClientError(
+            lambda: sns.unsubscribe(), "InvalidParameter", 400,
+            "Invalid parameter: SubscriptionArn Reason: no value for required parameter")
+        self.assertClientError(
+            lambda: sns.set_platform_application_attributes(PlatformApplicationArn="invalid-arn",
+                                                            Attributes={}),
+            "InvalidParameter", 400,
+            "Invalid parameter: PlatformApplicationArn Reason: An ARN must have at least 6 "
+            "elements, not 1")
+        app = "arn:aws:sns:%s:%s:app/GCM/missing" % (REGION, ACCOUNT)
+        self.assertClientError(
+            lambda: sns.set_platform_application_attributes(PlatformApplicationArn=app,
+                                                            Attributes={}),
+            "ValidationError", 400,
+            "1 validation error detected: Value null at 'attributes' failed to satisfy "
+            "constraint: Member must not be null")
+        self.assertClientError(
+            lambda: sns.set_platform_application_attributes(
+                PlatformApplicationArn=app, Attributes={"PlatformPrincipal": "dummy"}),
+            "NotFound", 404, "PlatformApplication does not exist")
+
     def test_unsubscribe_url_works_unsigned(self):
         # The envelope's UnsubscribeURL, fetched with a plain GET (no signature), as AWS's does.
         topic = self.make_topic("unsub-url-t")

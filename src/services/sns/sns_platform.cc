@@ -63,11 +63,7 @@ void SnsCore::WritePlatform(const std::string& kind, const std::string& id, cons
 SnsCore::OpResult SnsCore::CreatePlatformApplication(const RequestContext& ctx, json& in,
                                                      Deferred&) {
   const std::string name = Str(in, "Name"), platform = Str(in, "Platform");
-  if (!in.contains("Attributes")) {
-    return ValidationError(
-        "1 validation error detected: Value null at 'attributes' failed to "
-        "satisfy constraint: Member must not be null");
-  }
+  if (!in.contains("Attributes")) return NullMember("attributes");
   if (name.empty()) return InvalidParameter(" Reason: cannot be empty");
   if (name.size() > 256)
     return InvalidParameter(name + " Reason: must be at most 256 characters long");
@@ -139,6 +135,8 @@ SnsCore::OpResult SnsCore::SetPlatformApplicationAttributes(const RequestContext
                                                             Deferred&) {
   const std::string arn = Str(in, "PlatformApplicationArn");
   WHARF_RETURN_IF_ERROR(ParseArn(arn, "PlatformApplicationArn"));
+  // Attributes is required, but AWS checks the ARN first (see scripts/gen_models.py).
+  if (!in.contains("Attributes")) return NullMember("attributes");
   auto it = apps_.find(arn);
   if (it == apps_.end()) return NotFound("PlatformApplication does not exist");
   for (auto& [k, v] : ToMap(in.value("Attributes", json::object()))) it->second->attributes[k] = v;

@@ -44,9 +44,7 @@ Result<size_t> CheckAttributes(const json& attrs, std::string_view prefix) {
   for (auto& [name, v] : attrs.items()) {
     WHARF_RETURN_IF_ERROR(CheckAttributeName(name));
     if (!v.is_object() || !v.contains("DataType") || !v["DataType"].is_string()) {
-      return ValidationError(
-          "1 validation error detected: Value null at '" + std::string(prefix) + "." + name +
-          ".member.dataType' failed to satisfy constraint: Member must not be null");
+      return NullMember(std::string(prefix) + "." + name + ".member.dataType");
     }
     const std::string type = v["DataType"].get<std::string>();
     const size_t dot = type.find('.');

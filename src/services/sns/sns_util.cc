@@ -16,8 +16,11 @@ AwsError ParameterValueInvalid(std::string message) {
 AwsError NotFound(std::string message) {
   return AwsError::Client("NotFound", std::move(message), 404);
 }
-AwsError ValidationError(std::string message) {
-  return AwsError::Client("ValidationError", std::move(message));
+AwsError NullMember(std::string_view path) {
+  return AwsError::Client("ValidationError", "1 validation error detected: Value null at '" +
+                                                 std::string(path) +
+                                                 "' failed to satisfy constraint: Member must "
+                                                 "not be null");
 }
 
 Result<Arn> ParseArn(std::string_view arn, std::string_view param) {

@@ -22,7 +22,8 @@ AwsError InvalidParameter(std::string message);       // "Invalid parameter: <me
 AwsError InvalidParameterRaw(std::string message);    // message as given
 AwsError ParameterValueInvalid(std::string message);  // InvalidParameterValueException
 AwsError NotFound(std::string message);               // 404
-AwsError ValidationError(std::string message);        // unmodelled "ValidationError"
+// The unmodelled "ValidationError" for a member that is missing ("Value null at '<path>'").
+AwsError NullMember(std::string_view path);
 
 // An ARN split on ':' (arn:partition:service:region:account:resource[:more]).
 struct Arn {
