@@ -401,6 +401,35 @@ class WharfTestCase(unittest.TestCase):
         return err
 
 
+class SqsTestCase(WharfTestCase):
+    """A WharfTestCase with a boto3 SQS client (`self.sqs`, in the protocol of the botocore that
+    runs the test) and the queue helpers the SQS tests of both protocols share."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sqs = boto_client(cls.server)
+        cls.errors = cls.sqs.exceptions
+
+    def make_queue(self, name, **attributes):
+        attrs = {k: str(v) for k, v in attributes.items()}
+        return self.sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
+
+    def receive(self, url, n=10, **kw):
+        return self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=n, **kw).get(
+            "Messages", [])
+
+    def drain(self, url, **kw):
+        """Receives until a call returns nothing (AWS may answer with fewer than are there)."""
+        out = []
+        for _ in range(20):
+            got = self.receive(url, **kw)
+            if not got:
+                return out
+            out += got
+        self.fail("queue never ran dry")
+
+
 def main():
     """Runs the unittest main of the calling module; exit status 1 on any failure."""
     if TARGET == "wharf" and (not WHARF_BIN or not os.path.exists(WHARF_BIN)):

@@ -16,17 +16,11 @@ from harness import ACCOUNT, REGION, md5_hex, md5_of_message_attributes
 NO_QUEUE_MSG = "The specified queue does not exist."
 
 
-class SqsJsonTestBase(harness.WharfTestCase):
+class SqsJsonTestBase(harness.SqsTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sqs = harness.boto_client(cls.server)
         assert cls.sqs.meta.service_model.protocol == "json", "needs botocore >= 1.34 (JSON SQS)"
-        cls.errors = cls.sqs.exceptions
-
-    def make_queue(self, name, **attributes):
-        attrs = {k: str(v) for k, v in attributes.items()}
-        return self.sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
 
     def arn(self, name):
         return "arn:aws:sqs:%s:%s:%s" % (REGION, ACCOUNT, name)
@@ -35,25 +29,11 @@ class SqsJsonTestBase(harness.WharfTestCase):
         return self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=list(names) or ["All"])[
             "Attributes"]
 
-    def receive(self, url, n=10, **kw):
-        return self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=n, **kw).get(
-            "Messages", [])
-
     def receive_and_delete(self, url):
         msgs = self.receive(url)
         for m in msgs:
             self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return [m["Body"] for m in msgs]
-
-    def drain(self, url, **kw):
-        """Receives until a call returns nothing (AWS may answer with fewer than are there)."""
-        out = []
-        for _ in range(20):
-            got = self.receive(url, **kw)
-            if not got:
-                return out
-            out += got
-        self.fail("queue never ran dry")
 
 
 class QueueLifecycleTest(SqsJsonTestBase):

@@ -15,32 +15,12 @@ from harness import ACCOUNT, REGION, md5_hex, md5_of_message_attributes
 NO_QUEUE_MSG = "The specified queue does not exist for this wsdl version."
 
 
-class SqsQueryTestBase(harness.WharfTestCase):
+class SqsQueryTestBase(harness.SqsTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sqs = harness.boto_client(cls.server)
         assert cls.sqs.meta.service_model.protocol == "query", (
             "needs a query-protocol botocore (Debian python3-botocore 1.29): run /usr/bin/python3")
-        cls.errors = cls.sqs.exceptions
-
-    def make_queue(self, name, **attributes):
-        attrs = {k: str(v) for k, v in attributes.items()}
-        return self.sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
-
-    def receive(self, url, n=10, **kw):
-        return self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=n, **kw).get(
-            "Messages", [])
-
-    def drain(self, url, **kw):
-        """Receives until a call returns nothing (AWS may answer with fewer than are there)."""
-        out = []
-        for _ in range(20):
-            got = self.receive(url, **kw)
-            if not got:
-                return out
-            out += got
-        self.fail("queue never ran dry")
 
 
 class QueueTest(SqsQueryTestBase):
