@@ -239,7 +239,9 @@ class Receivers {
         c->socket.close(ignored);
         return Connect(c);
       }
-      Send(c);
+      // After the answers already read on other connections: a fan-out's answers arrive
+      // together, and sending this delete first would delay the next one's receipt time.
+      asio::post(io_, [this, c] { Send(c); });
     });
   }
 

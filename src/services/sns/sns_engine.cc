@@ -31,16 +31,26 @@ SnsCore::SnsCore(EngineEnv env, sqs::SqsEngine* sqs)
       sqs_(sqs),
       http_(HttpClient::Create(
           {.ca_file = env.config.sns_https_ca_file, .insecure = env.config.sns_https_insecure})),
+      // Both kinds of thread commit their own writes, as the event loops do (Store::CommitOnIdle):
+      // waking the writer thread would add a hand-off to every publish and every fan-out.
       worker_(std::make_unique<BatchWorker<DeliveryEvent>>(
           "sns-delivery",
-          [this](std::vector<DeliveryEvent> events) { RunEvents(std::move(events)); })),
+          [this](std::vector<DeliveryEvent> events) {
+            RunEvents(std::move(events));
+            env_.store.CommitQueued();
+          },
+          [this] { env_.store.CommitOnIdle(); })),
       signing_(std::make_unique<OrderedWorkers<SignJob>>(
           "sns-sign-",
           // One per core, at most 4: they are made at start, and a local emulator rarely
           // signs more than 4,000 envelopes a second.
           std::min(static_cast<int>(std::thread::hardware_concurrency()), 4),
           [this](SignJob& job) { SignEnvelopes(job.outcome.to_sign); },
-          [this](SignJob job) { CommitSigned(std::move(job)); })) {}
+          [this](SignJob job) {
+            CommitSigned(std::move(job));
+            env_.store.CommitQueued();
+          },
+          [this] { env_.store.CommitOnIdle(); })) {}
 
 SnsCore::~SnsCore() {
   Stop();

@@ -27,10 +27,12 @@ template <typename Item>
 class BatchWorker {
  public:
   // `run` gets every item posted since its previous call, in posting order, on the worker
-  // thread (never concurrently with itself), which is named `name`.
-  BatchWorker(std::string name, std::function<void(std::vector<Item>)> run)
-      : run_(std::move(run)), thread_([this, name = std::move(name)] {
+  // thread (never concurrently with itself), which is named `name` and first runs `on_start`.
+  BatchWorker(std::string name, std::function<void(std::vector<Item>)> run,
+              std::function<void()> on_start = nullptr)
+      : run_(std::move(run)), thread_([this, name = std::move(name), on_start] {
           NameThisThread(name);
+          if (on_start) on_start();
           Loop();
         }) {}
   ~BatchWorker() { Stop(); }
@@ -93,13 +95,14 @@ class OrderedWorkers {
  public:
   // `work` runs on any of `threads` threads, for several items at once; `finish` runs for each
   // item after its `work`, in posting order, one item at a time. The threads are named
-  // `name` followed by their number.
+  // `name` followed by their number, and each first runs `on_start`.
   OrderedWorkers(const std::string& name, int threads, std::function<void(Item&)> work,
-                 std::function<void(Item)> finish)
+                 std::function<void(Item)> finish, std::function<void()> on_start = nullptr)
       : work_(std::move(work)), finish_(std::move(finish)) {
     for (int i = 0; i < std::max(threads, 1); ++i) {
-      threads_.emplace_back([this, thread_name = name + std::to_string(i)] {
+      threads_.emplace_back([this, thread_name = name + std::to_string(i), on_start] {
         NameThisThread(thread_name);
+        if (on_start) on_start();
         Loop();
       });
     }
