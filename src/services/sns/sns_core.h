@@ -51,7 +51,7 @@ struct Topic {
     int64_t expire_ms;
     std::string message_id, sequence;
   };
-  std::map<std::string, Dedup> dedup;  // FIFO: dedup id -> first message (5 minutes)
+  std::map<std::string, Dedup> dedup;  // FIFO: dedup id -> first message (5 minutes, stored)
   json ToJson() const;
   static Topic FromJson(const json& j);
 };
@@ -252,6 +252,11 @@ class SnsCore {
                                                    Sql& writes);
   json TopicAttributesLocked(const Topic& t) const;
   void WriteTopic(const Topic& t, Sql& writes) const;
+  // FIFO deduplication: the first message `t` took with `dedup_id` in the last 5 minutes, or
+  // null, after dropping the expired entries (and their rows).
+  const Topic::Dedup* DedupLocked(Topic& t, const std::string& dedup_id, Sql& writes);
+  // Makes `m` (its sequence number set) the first message with its dedup id for 5 minutes.
+  void RememberDedupLocked(Topic& t, const Published& m, Sql& writes);
   void DeleteTopicLocked(Topic& t, Sql& writes);
   OpResult CreateTopic(const RequestContext& ctx, json& in, Deferred& d);
   OpResult DeleteTopic(const RequestContext& ctx, json& in, Deferred& d);
@@ -375,6 +380,10 @@ class SnsCore {
   static SqlStatement DeletePublishRow(const std::string& id);
   static SqlStatement RetryRow(const Delivery& dv);
   static SqlStatement DeleteRetryRow(const Delivery& dv);
+  // A FIFO topic's "dedup" row for its entry `dedup_id` (the 5-minute deduplication window
+  // outlives a restart), its removal.
+  static SqlStatement DedupRow(const Topic& t, const std::string& dedup_id);
+  static SqlStatement DeleteDedupRow(const Topic& t, const std::string& dedup_id);
 
   EngineEnv env_;
   sqs::SqsEngine* sqs_;

@@ -18,9 +18,6 @@ constexpr std::string_view kMigrations[] = {
     "DELETE FROM sns_objects WHERE kind = 'delivery'",
 };
 constexpr std::string_view kSelectAll = "SELECT kind, id, doc FROM sns_objects ORDER BY kind, id";
-constexpr std::string_view kUpsert =
-    "INSERT OR REPLACE INTO sns_objects(kind, id, doc) VALUES(?1, ?2, ?3)";
-constexpr std::string_view kDelete = "DELETE FROM sns_objects WHERE kind = ?1 AND id = ?2";
 
 }  // namespace
 
@@ -42,6 +39,7 @@ Status SnsCore::Start() {
 Status SnsCore::LoadLocked() {
   std::vector<std::tuple<std::string, std::string, json>> rows;
   std::vector<std::pair<std::string, json>> retries;  // applied once their deliveries exist
+  std::vector<std::pair<std::string, json>> dedups;   // applied once their topics exist
   WHARF_RETURN_IF_ERROR(env_.store.Read(kSelectAll, {}, [&](const SqlRow& row) {
     rows.emplace_back(row.Text(0), row.Text(1), json::parse(row.Text(2), nullptr, false));
   }));
@@ -82,6 +80,8 @@ Status SnsCore::LoadLocked() {
       }
     } else if (kind == "retry") {
       retries.emplace_back(id, doc);
+    } else if (kind == "dedup") {
+      dedups.emplace_back(id, doc);
     } else if (kind == "kv" && id == "sms_attributes_by_scope" && doc.is_object()) {
       sms_attributes_ = doc;
     } else if (kind == "kv" && id == "sms_attributes" && doc.is_object()) {
@@ -97,6 +97,14 @@ Status SnsCore::LoadLocked() {
   for (auto& [arn, s] : subscriptions_) {
     if (auto t = topics_.find(s->topic_arn); t != topics_.end())
       t->second->subscriptions.insert(arn);
+  }
+  // Expired entries too: the topic's next publish drops them and their rows.
+  for (auto& [id, doc] : dedups) {
+    const size_t nl = id.find('\n');
+    auto t = nl == std::string::npos ? topics_.end() : topics_.find(id.substr(0, nl));
+    if (t == topics_.end()) continue;
+    t->second->dedup[id.substr(nl + 1)] = {doc.value("expire_ms", int64_t{0}),
+                                           doc.value("message_id", ""), doc.value("sequence", "")};
   }
   for (auto& [id, doc] : retries) {
     auto dv = deliveries_.find(id);
@@ -165,20 +173,30 @@ bool SnsCore::PendingLocked(const Delivery& dv) const {
 SqlStatement SnsCore::PublishRow(const std::string& id, const Published& msg,
                                  const std::vector<std::string>& subscriptions) {
   json doc = {{"message", msg.ToJson()}, {"subscriptions", subscriptions}};
-  return {kUpsert, {std::string("publish"), id, doc.dump()}};
+  return {kUpsertObject, {std::string("publish"), id, doc.dump()}};
 }
 
 SqlStatement SnsCore::DeletePublishRow(const std::string& id) {
-  return {kDelete, {std::string("publish"), id}};
+  return {kDeleteObject, {std::string("publish"), id}};
 }
 
 SqlStatement SnsCore::RetryRow(const Delivery& dv) {
   json doc = {{"attempt", dv.attempt}, {"next_ms", dv.next_ms}};
-  return {kUpsert, {std::string("retry"), dv.id, doc.dump()}};
+  return {kUpsertObject, {std::string("retry"), dv.id, doc.dump()}};
 }
 
 SqlStatement SnsCore::DeleteRetryRow(const Delivery& dv) {
-  return {kDelete, {std::string("retry"), dv.id}};
+  return {kDeleteObject, {std::string("retry"), dv.id}};
+}
+
+SqlStatement SnsCore::DedupRow(const Topic& t, const std::string& dedup_id) {
+  const Topic::Dedup& e = t.dedup.at(dedup_id);
+  json doc = {{"expire_ms", e.expire_ms}, {"message_id", e.message_id}, {"sequence", e.sequence}};
+  return {kUpsertObject, {std::string("dedup"), t.arn + '\n' + dedup_id, doc.dump()}};
+}
+
+SqlStatement SnsCore::DeleteDedupRow(const Topic& t, const std::string& dedup_id) {
+  return {kDeleteObject, {std::string("dedup"), t.arn + '\n' + dedup_id}};
 }
 
 }  // namespace wharf::sns

@@ -5,10 +5,6 @@
 namespace wharf::sns {
 namespace {
 
-constexpr std::string_view kUpsert =
-    "INSERT OR REPLACE INTO sns_objects(kind, id, doc) VALUES(?1, ?2, ?3)";
-constexpr std::string_view kDelete = "DELETE FROM sns_objects WHERE kind = ?1 AND id = ?2";
-
 json AttrMap(const std::map<std::string, std::string>& m) {
   json a = json::object();
   for (const auto& [k, v] : m) a[k] = v;
@@ -57,7 +53,7 @@ Status CheckEndpointAttributes(const std::map<std::string, std::string>& attrs) 
 
 void SnsCore::WritePlatform(const std::string& kind, const std::string& id, const json& doc,
                             Sql& w) const {
-  w.push_back({kUpsert, {kind, id, doc.dump()}});
+  w.push_back({kUpsertObject, {kind, id, doc.dump()}});
 }
 
 SnsCore::OpResult SnsCore::CreatePlatformApplication(const RequestContext& ctx, json& in,
@@ -110,13 +106,13 @@ SnsCore::OpResult SnsCore::DeletePlatformApplication(const RequestContext&, json
   Outcome o;
   for (auto it = endpoints_.begin(); it != endpoints_.end();) {
     if (it->second->app_arn == arn) {
-      o.writes.push_back({kDelete, {std::string("endpoint"), it->first}});
+      o.writes.push_back({kDeleteObject, {std::string("endpoint"), it->first}});
       it = endpoints_.erase(it);
     } else {
       ++it;
     }
   }
-  if (apps_.erase(arn)) o.writes.push_back({kDelete, {std::string("app"), arn}});
+  if (apps_.erase(arn)) o.writes.push_back({kDeleteObject, {std::string("app"), arn}});
   return o;
 }
 
@@ -215,7 +211,7 @@ Result<std::shared_ptr<PlatformEndpoint>> SnsCore::EndpointLocked(const std::str
 SnsCore::OpResult SnsCore::DeleteEndpoint(const RequestContext&, json& in, Deferred&) {
   const std::string arn = Str(in, "EndpointArn");
   Outcome o;
-  if (endpoints_.erase(arn)) o.writes.push_back({kDelete, {std::string("endpoint"), arn}});
+  if (endpoints_.erase(arn)) o.writes.push_back({kDeleteObject, {std::string("endpoint"), arn}});
   return o;
 }
 

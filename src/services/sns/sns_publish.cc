@@ -260,20 +260,37 @@ SnsCore::OpResult SnsCore::Publish(const RequestContext& ctx, json& in, Deferred
   (*m)->host = ctx.host;
   Topic& topic = **t;
   if (topic.fifo) {
-    const int64_t now = NowMs();
-    std::erase_if(topic.dedup, [now](const auto& e) { return e.second.expire_ms <= now; });
-    if (auto d = topic.dedup.find((*m)->dedup_id); d != topic.dedup.end()) {
-      o.output = {{"MessageId", d->second.message_id}, {"SequenceNumber", d->second.sequence}};
+    if (const Topic::Dedup* d = DedupLocked(topic, (*m)->dedup_id, o.writes)) {
+      o.output = {{"MessageId", d->message_id}, {"SequenceNumber", d->sequence}};
       return o;
     }
     (*m)->sequence = std::to_string(10000000000000000000ULL + topic.next_sequence++);
-    topic.dedup[(*m)->dedup_id] = {now + kDedupWindowMs, (*m)->message_id, (*m)->sequence};
+    RememberDedupLocked(topic, **m, o.writes);
     WriteTopic(topic, o.writes);
   }
   WHARF_RETURN_IF_ERROR(FanOutLocked(topic, *m, o));
   o.output = {{"MessageId", (*m)->message_id}};
   if (topic.fifo) o.output["SequenceNumber"] = (*m)->sequence;
   return o;
+}
+
+const Topic::Dedup* SnsCore::DedupLocked(Topic& t, const std::string& dedup_id, Sql& writes) {
+  const int64_t now = NowMs();
+  for (auto it = t.dedup.begin(); it != t.dedup.end();) {
+    if (it->second.expire_ms > now) {
+      ++it;
+      continue;
+    }
+    writes.push_back(DeleteDedupRow(t, it->first));
+    it = t.dedup.erase(it);
+  }
+  auto d = t.dedup.find(dedup_id);
+  return d == t.dedup.end() ? nullptr : &d->second;
+}
+
+void SnsCore::RememberDedupLocked(Topic& t, const Published& m, Sql& writes) {
+  t.dedup[m.dedup_id] = {NowMs() + kDedupWindowMs, m.message_id, m.sequence};
+  writes.push_back(DedupRow(t, m.dedup_id));
 }
 
 SnsCore::OpResult SnsCore::PublishBatch(const RequestContext& ctx, json& in, Deferred&) {
@@ -325,20 +342,18 @@ SnsCore::OpResult SnsCore::PublishBatch(const RequestContext& ctx, json& in, Def
   Outcome o;
   Topic& topic = **t;
   json ok = json::array();
-  const int64_t now = NowMs();
   for (size_t i = 0; i < msgs.size(); ++i) {
     auto& m = msgs[i];
     json row = {{"Id", Str(entries[i], "Id")}, {"MessageId", m->message_id}};
     if (topic.fifo) {
-      std::erase_if(topic.dedup, [now](const auto& e) { return e.second.expire_ms <= now; });
-      if (auto d = topic.dedup.find(m->dedup_id); d != topic.dedup.end()) {
-        row["MessageId"] = d->second.message_id;
-        row["SequenceNumber"] = d->second.sequence;
+      if (const Topic::Dedup* d = DedupLocked(topic, m->dedup_id, o.writes)) {
+        row["MessageId"] = d->message_id;
+        row["SequenceNumber"] = d->sequence;
         ok.push_back(row);
         continue;
       }
       m->sequence = std::to_string(10000000000000000000ULL + topic.next_sequence++);
-      topic.dedup[m->dedup_id] = {now + kDedupWindowMs, m->message_id, m->sequence};
+      RememberDedupLocked(topic, *m, o.writes);
       row["SequenceNumber"] = m->sequence;
     }
     WHARF_RETURN_IF_ERROR(FanOutLocked(topic, m, o));

@@ -8,10 +8,6 @@
 namespace wharf::sns {
 namespace {
 
-constexpr std::string_view kUpsert =
-    "INSERT OR REPLACE INTO sns_objects(kind, id, doc) VALUES(?1, ?2, ?3)";
-constexpr std::string_view kDelete = "DELETE FROM sns_objects WHERE kind = ?1 AND id = ?2";
-
 bool NeedsConfirmation(const std::string& protocol) {
   return protocol == "http" || protocol == "https" || protocol == "email" ||
          protocol == "email-json";
@@ -71,7 +67,7 @@ Subscription Subscription::FromJson(const json& j) {
 }
 
 void SnsCore::WriteSubscription(const Subscription& s, Sql& writes) const {
-  writes.push_back({kUpsert, {std::string("subscription"), s.arn, s.ToJson().dump()}});
+  writes.push_back({kUpsertObject, {std::string("subscription"), s.arn, s.ToJson().dump()}});
 }
 
 Result<std::shared_ptr<Subscription>> SnsCore::SubscriptionLocked(const std::string& arn) {
@@ -263,7 +259,7 @@ void SnsCore::RemoveSubscriptionLocked(const std::string& arn, Sql& writes) {
   }
   subscriptions_.erase(it);
   delivery_log_.erase(arn);
-  writes.push_back({kDelete, {std::string("subscription"), arn}});
+  writes.push_back({kDeleteObject, {std::string("subscription"), arn}});
 }
 
 SnsCore::OpResult SnsCore::Unsubscribe(const RequestContext& ctx, json& in, Deferred& d) {

@@ -8,10 +8,6 @@
 namespace wharf::sns {
 namespace {
 
-constexpr std::string_view kUpsert =
-    "INSERT OR REPLACE INTO sns_objects(kind, id, doc) VALUES(?1, ?2, ?3)";
-constexpr std::string_view kDelete = "DELETE FROM sns_objects WHERE kind = ?1 AND id = ?2";
-
 bool ValidTopicName(std::string_view name, bool fifo) {
   if (fifo) {
     if (!name.ends_with(".fifo")) return false;
@@ -163,7 +159,7 @@ Topic Topic::FromJson(const json& j) {
 }
 
 void SnsCore::WriteTopic(const Topic& t, Sql& writes) const {
-  writes.push_back({kUpsert, {std::string("topic"), t.arn, t.ToJson().dump()}});
+  writes.push_back({kUpsertObject, {std::string("topic"), t.arn, t.ToJson().dump()}});
 }
 
 Result<std::shared_ptr<Topic>> SnsCore::TopicLocked(const std::string& arn, const char* param) {
@@ -269,7 +265,8 @@ void SnsCore::DeleteTopicLocked(Topic& t, Sql& writes) {
        std::vector<std::string>(t.subscriptions.begin(), t.subscriptions.end())) {
     RemoveSubscriptionLocked(sub, writes);
   }
-  writes.push_back({kDelete, {std::string("topic"), t.arn}});
+  for (const auto& [dedup_id, entry] : t.dedup) writes.push_back(DeleteDedupRow(t, dedup_id));
+  writes.push_back({kDeleteObject, {std::string("topic"), t.arn}});
   topics_.erase(t.arn);
 }
 

@@ -25,6 +25,12 @@ AwsError NotFound(std::string message);               // 404
 // The unmodelled "ValidationError" for a member that is missing ("Value null at '<path>'").
 AwsError NullMember(std::string_view path);
 
+// Every piece of SNS state is a row of sns_objects(kind, id, doc).
+inline constexpr std::string_view kUpsertObject =
+    "INSERT OR REPLACE INTO sns_objects(kind, id, doc) VALUES(?1, ?2, ?3)";
+inline constexpr std::string_view kDeleteObject =
+    "DELETE FROM sns_objects WHERE kind = ?1 AND id = ?2";
+
 // An ARN split on ':' (arn:partition:service:region:account:resource[:more]).
 struct Arn {
   std::string service, region, account, resource;  // resource: everything after the 5th ':'

@@ -25,6 +25,27 @@ TEST_F(PersistenceTest, StateSurvivesRestart) {
   EXPECT_EQ(ReceiveWait("q")[0]["Body"], "after restart");
 }
 
+TEST_F(PersistenceTest, FifoDeduplicationWindowSurvivesRestart) {
+  std::string topic = CreateTopic("t.fifo", {{"FifoTopic", "true"}});
+  const json publish = {{"TopicArn", topic},
+                        {"Message", "m"},
+                        {"MessageGroupId", "g"},
+                        {"MessageDeduplicationId", "d1"}};
+  json first = Ok("Publish", publish);
+  StartEngines();
+  json again = Ok("Publish", publish);
+  EXPECT_EQ(again["MessageId"], first["MessageId"]);
+  EXPECT_EQ(again["SequenceNumber"], first["SequenceNumber"]);
+  Advance(5 * 60 * 1000);  // the window is over
+  json later = Ok("Publish", publish);
+  EXPECT_NE(later["MessageId"], first["MessageId"]);
+  // A deleted topic takes its window with it: a new topic of the same name starts afresh.
+  Ok("DeleteTopic", {{"TopicArn", topic}});
+  EXPECT_EQ(CreateTopic("t.fifo", {{"FifoTopic", "true"}}), topic);
+  StartEngines();
+  EXPECT_NE(Ok("Publish", publish)["MessageId"], later["MessageId"]);
+}
+
 TEST_F(PersistenceTest, SigningKeyIsKept) {
   std::string topic = CreateTopic("t");
   SubscribeQueue(topic, CreateQueue("q"));
