@@ -1,5 +1,6 @@
 // Queue registry operations: create/get/list/delete, attributes, purge, tags, permissions.
 #include <algorithm>
+#include <array>
 
 #include "services/sqs/sqs_attributes.h"
 #include "services/sqs/sqs_core.h"
@@ -10,18 +11,6 @@ namespace wharf::sqs {
 namespace {
 
 std::string StringOf(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
-std::vector<std::string> Split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    size_t pos = s.find(sep, start);
-    out.push_back(s.substr(start, pos - start));
-    if (pos == std::string::npos) break;
-    start = pos + 1;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -59,9 +48,19 @@ Result<SqsCore::QueuePtr> SqsCore::ResolveLocked(const RequestContext& ctx, cons
 }
 
 SqsCore::QueuePtr SqsCore::FindByArnLocked(const std::string& arn) {
-  auto parts = Split(arn, ':');
-  if (parts.size() != 6 || parts[0] != "arn" || parts[2] != "sqs") return nullptr;
-  auto it = queues_.find(Key(parts[3], parts[4], parts[5]));
+  // arn:partition:sqs:region:account:name, read without copies (every SNS delivery asks).
+  std::string_view name = arn;
+  std::array<std::string_view, 5> head;
+  for (std::string_view& part : head) {
+    const size_t colon = name.find(':');
+    if (colon == std::string_view::npos) return nullptr;
+    part = name.substr(0, colon);
+    name.remove_prefix(colon + 1);
+  }
+  if (head[0] != "arn" || head[2] != "sqs" || name.find(':') != std::string_view::npos) {
+    return nullptr;
+  }
+  auto it = queues_.find(Key(head[3], head[4], name));
   return it == queues_.end() ? nullptr : it->second;
 }
 
