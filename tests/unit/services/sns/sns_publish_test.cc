@@ -121,6 +121,25 @@ TEST_F(PublishTest, RawDeliveryKeepsAttributes) {
             "supported type prefixes is Binary, Number, and String.");
 }
 
+// One publish to more queues than the delivery thread sends in one slice (256): every queue
+// gets the message once.
+TEST_F(PublishTest, FanOutBeyondOneSliceReachesEveryQueue) {
+  std::string topic = CreateTopic("t");
+  std::vector<std::string> names;
+  for (int i = 0; i < 300; ++i) names.push_back(std::string("q").append(std::to_string(i)));
+  for (const std::string& name : names) {
+    SubscribeQueue(topic, CreateQueue(name), {{"RawMessageDelivery", "true"}});
+  }
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "to all"}});
+  WaitIdle();
+  for (const std::string& name : names) {
+    json got = Receive(name);
+    ASSERT_EQ(got.size(), 1u) << name;
+    EXPECT_EQ(got[0]["Body"], "to all");
+  }
+  EXPECT_EQ(AdminGet("/deliveries").value()["pending"], 0);
+}
+
 // Recorded (test_publish_message_group_id): a standard topic's MessageGroupId reaches a
 // standard queue.
 TEST_F(PublishTest, MessageGroupIdReachesAStandardQueue) {
