@@ -81,7 +81,10 @@ SnsCore::OpResult SnsCore::CreatePlatformApplication(const RequestContext& ctx, 
     return InvalidParameter(
         "Attributes Reason: PlatformPrincipal attribute provided without PlatformCredential");
   }
-  if (credential && !principal && (platform == "APNS" || platform == "APNS_SANDBOX")) {
+  // Every platform but GCM (an FCM key or service account alone) names a principal: ADM's client
+  // id (recorded), an APNs certificate or signing key id, Baidu's API key, the MPNS
+  // certificate, WNS's package SID.
+  if (credential && !principal && platform != "GCM") {
     return InvalidParameter(
         "Attributes Reason: PlatformCredential attribute provided without PlatformPrincipal");
   }

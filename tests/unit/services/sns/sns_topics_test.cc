@@ -235,6 +235,19 @@ TEST_F(TopicsTest, DataProtectionPolicy) {
 TEST_F(TopicsTest, PlatformApplicationsAndEndpoints) {
   Err("CreatePlatformApplication",
       {{"Name", "a"}, {"Platform", "AAA"}, {"Attributes", json::object()}}, "InvalidParameter");
+  // Recorded (test_create_platform_application_invalid_attributes): ADM needs both halves.
+  EXPECT_EQ(Err("CreatePlatformApplication",
+                {{"Name", "a"}, {"Platform", "ADM"}, {"Attributes", {{"PlatformCredential", "s"}}}},
+                "InvalidParameter")
+                .message,
+            "Invalid parameter: Attributes Reason: PlatformCredential attribute provided without "
+            "PlatformPrincipal");
+  EXPECT_EQ(Err("CreatePlatformApplication",
+                {{"Name", "a"}, {"Platform", "ADM"}, {"Attributes", {{"PlatformPrincipal", "id"}}}},
+                "InvalidParameter")
+                .message,
+            "Invalid parameter: Attributes Reason: PlatformPrincipal attribute provided without "
+            "PlatformCredential");
   std::string app = Ok("CreatePlatformApplication",
                        {{"Name", "app"},
                         {"Platform", "GCM"},
