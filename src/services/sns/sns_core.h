@@ -358,6 +358,9 @@ class SnsCore {
 
   // sns_sms.cc
   static Status CheckPhoneNumber(const std::string& number, bool publish);
+  // An sms subscription's endpoint: "+" and up to 15 digits, which single '-', '.' or '/' may
+  // group.
+  static bool ValidSmsEndpoint(std::string_view endpoint);
   static std::string SmsScope(const RequestContext& ctx);  // "<account>:<region>"
   OpResult GetSMSAttributes(const RequestContext& ctx, json& in, Deferred& d);
   OpResult SetSMSAttributes(const RequestContext& ctx, json& in, Deferred& d);

@@ -20,6 +20,25 @@ bool IsE164(const std::string& n) {
 
 }  // namespace
 
+bool SnsCore::ValidSmsEndpoint(std::string_view endpoint) {
+  // An E.164 number whose digits may be grouped by single '-', '.' or '/' ("+12/34-567.890" is
+  // accepted; "+15--551234567", "+15551234567." and "/+15551234567" are not: all recorded).
+  if (endpoint.size() < 2 || endpoint[0] != '+') return false;
+  size_t digits = 0;
+  bool after_digit = false;
+  for (char c : endpoint.substr(1)) {
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      ++digits;
+      after_digit = true;
+    } else if ((c == '-' || c == '.' || c == '/') && after_digit) {
+      after_digit = false;
+    } else {
+      return false;
+    }
+  }
+  return after_digit && digits <= 15;
+}
+
 Status SnsCore::CheckPhoneNumber(const std::string& number, bool publish) {
   if (IsE164(number)) return OkStatus();
   if (publish)

@@ -153,9 +153,8 @@ Result<std::shared_ptr<Subscription>> SnsCore::SubscribeLocked(
   } else if (protocol == "http" || protocol == "https") {
     if (!endpoint.starts_with(protocol + "://")) return InvalidParameter("Endpoint");
   } else if (protocol == "sms") {
-    if (!CheckPhoneNumber(endpoint, false).ok()) {
+    if (!ValidSmsEndpoint(endpoint))
       return InvalidParameterRaw("Invalid SMS endpoint: " + endpoint);
-    }
   } else if (protocol == "email" || protocol == "email-json") {
     if (endpoint.find('@') == std::string::npos) return InvalidParameter("Email address");
   } else if (protocol == "application") {

@@ -232,6 +232,22 @@ TEST_F(TopicsTest, DataProtectionPolicy) {
             R"({"a":1})");
 }
 
+// Recorded (test_subscribe_sms_obscure_phone_number, test_subscribe_invalid_sms,
+// test_subscribe_bad_sms): single separators may group the digits.
+TEST_F(TopicsTest, SmsEndpointsMayGroupTheirDigits) {
+  std::string topic = CreateTopic("t");
+  for (const char* ok : {"+123123123", "+12/34-567.890"}) {
+    Ok("Subscribe", {{"TopicArn", topic}, {"Protocol", "sms"}, {"Endpoint", ok}});
+  }
+  for (const char* bad : {"+15--551234567", "NAA+15551234567", "+15551234567.", "/+15551234567",
+                          "invalid-number", "+1234567890123456"}) {
+    EXPECT_EQ(Err("Subscribe", {{"TopicArn", topic}, {"Protocol", "sms"}, {"Endpoint", bad}},
+                  "InvalidParameter")
+                  .message,
+              std::string("Invalid SMS endpoint: ") + bad);
+  }
+}
+
 TEST_F(TopicsTest, PlatformApplicationsAndEndpoints) {
   Err("CreatePlatformApplication",
       {{"Name", "a"}, {"Platform", "AAA"}, {"Attributes", json::object()}}, "InvalidParameter");
