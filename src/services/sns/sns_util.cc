@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "services/sns/filter_json.h"
+
 namespace wharf::sns {
 
 AwsError InvalidParameter(std::string message) {
@@ -67,11 +69,10 @@ std::string Str(const nlohmann::json& input, const char* key) {
 }
 
 Result<nlohmann::json> ParseJsonText(const std::string& text, const std::string& what) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    return InvalidParameter(what + ": failed to parse JSON. " + e.what());
-  }
+  nlohmann::ordered_json doc;
+  std::string error;
+  if (!filter::ReadJson(text, doc, error)) return InvalidParameter(what + ": " + error);
+  return nlohmann::json(doc);
 }
 
 }  // namespace wharf::sns

@@ -47,7 +47,8 @@ bool IsTrue(const std::map<std::string, std::string>& attrs, const char* name);
 // The string value of `input[key]`, or "" when absent or not a string.
 std::string Str(const nlohmann::json& input, const char* key);
 
-// Parses `text` as JSON; the error message says where parsing failed.
+// Parses `text` as JSON with the reader SNS's filter policies use, so that a syntax error is
+// InvalidParameter "<what>: failed to parse JSON. <Jackson's message> at [...]", as on AWS.
 Result<nlohmann::json> ParseJsonText(const std::string& text, const std::string& what);
 
 // Paging over a sorted set of keys: the page of up to `limit` keys after `token` (a key

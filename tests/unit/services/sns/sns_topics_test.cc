@@ -179,6 +179,16 @@ TEST_F(TopicsTest, SubscriptionAttributes) {
            {"AttributeValue", R"({"deadLetterTargetArn":"nope"})"}},
           "InvalidParameter");
   EXPECT_EQ(e.message, "Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn");
+  // Recorded (test_validate_set_sub_attributes): the JSON error is Jackson's, as for FilterPolicy.
+  e = Err("SetSubscriptionAttributes",
+          {{"SubscriptionArn", sub},
+           {"AttributeName", "RedrivePolicy"},
+           {"AttributeValue", "{invalid-json}"}},
+          "InvalidParameter");
+  EXPECT_EQ(e.message,
+            "Invalid parameter: RedrivePolicy: failed to parse JSON. Unexpected character ('i' "
+            "(code 105)): was expecting double-quote to start field name\n at [Source: REDACTED "
+            "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 2]");
   Err("SetSubscriptionAttributes",
       {{"SubscriptionArn", sub}, {"AttributeName", "FilterPolicy"}, {"AttributeValue", "{bad"}},
       "InvalidParameter");
