@@ -52,6 +52,7 @@ struct Topic {
     std::string message_id, sequence;
   };
   std::map<std::string, Dedup> dedup;  // FIFO: dedup id -> first message (5 minutes, stored)
+  std::deque<std::pair<int64_t, std::string>> dedup_expiry;  // (expire_ms, dedup id), oldest first
   json ToJson() const;
   static Topic FromJson(const json& j);
 };

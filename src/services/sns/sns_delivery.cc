@@ -263,8 +263,8 @@ sqs::ServiceSend SnsCore::SqsSend(const DeliveryJob& job, const std::string& que
   if (queue_arn.ends_with(".fifo") && !m.dedup_id.empty()) {
     req["MessageDeduplicationId"] = m.dedup_id;
   }
-  // The topic's ARN was checked when it was created, so its account is the one between the
-  // fourth and fifth colons.
+  // SNS acts for the topic's owner (aws:SourceAccount); the ARN was checked when the topic was
+  // made.
   auto topic = ParseArn(m.topic_arn, "TopicArn");
   return {{topic.ok() ? topic->account : std::string(), "sns.amazonaws.com", m.topic_arn},
           queue_arn,

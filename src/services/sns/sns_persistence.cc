@@ -1,5 +1,7 @@
 // Start-up: schema, signing key, loading state and resuming pending deliveries; reloading the
 // state after a failed commit.
+#include <algorithm>
+
 #include "services/sns/sns_core.h"
 #include "services/sns/sns_util.h"
 
@@ -103,9 +105,12 @@ Status SnsCore::LoadLocked() {
     const size_t nl = id.find('\n');
     auto t = nl == std::string::npos ? topics_.end() : topics_.find(id.substr(0, nl));
     if (t == topics_.end()) continue;
-    t->second->dedup[id.substr(nl + 1)] = {doc.value("expire_ms", int64_t{0}),
-                                           doc.value("message_id", ""), doc.value("sequence", "")};
+    const int64_t expire_ms = doc.value("expire_ms", int64_t{0});
+    t->second->dedup[id.substr(nl + 1)] = {expire_ms, doc.value("message_id", ""),
+                                           doc.value("sequence", "")};
+    t->second->dedup_expiry.emplace_back(expire_ms, id.substr(nl + 1));
   }
+  for (auto& [arn, t] : topics_) std::sort(t->dedup_expiry.begin(), t->dedup_expiry.end());
   for (auto& [id, doc] : retries) {
     auto dv = deliveries_.find(id);
     if (dv == deliveries_.end()) continue;

@@ -275,21 +275,24 @@ SnsCore::OpResult SnsCore::Publish(const RequestContext& ctx, json& in, Deferred
 }
 
 const Topic::Dedup* SnsCore::DedupLocked(Topic& t, const std::string& dedup_id, Sql& writes) {
+  // Only the entries due by now are visited: a busy topic holds five minutes of them.
   const int64_t now = NowMs();
-  for (auto it = t.dedup.begin(); it != t.dedup.end();) {
-    if (it->second.expire_ms > now) {
-      ++it;
-      continue;
+  while (!t.dedup_expiry.empty() && t.dedup_expiry.front().first <= now) {
+    auto it = t.dedup.find(t.dedup_expiry.front().second);
+    if (it != t.dedup.end() && it->second.expire_ms <= now) {  // not taken again since
+      writes.push_back(DeleteDedupRow(t, it->first));
+      t.dedup.erase(it);
     }
-    writes.push_back(DeleteDedupRow(t, it->first));
-    it = t.dedup.erase(it);
+    t.dedup_expiry.pop_front();
   }
   auto d = t.dedup.find(dedup_id);
-  return d == t.dedup.end() ? nullptr : &d->second;
+  return d == t.dedup.end() || d->second.expire_ms <= now ? nullptr : &d->second;
 }
 
 void SnsCore::RememberDedupLocked(Topic& t, const Published& m, Sql& writes) {
-  t.dedup[m.dedup_id] = {NowMs() + kDedupWindowMs, m.message_id, m.sequence};
+  const int64_t expire_ms = NowMs() + kDedupWindowMs;
+  t.dedup[m.dedup_id] = {expire_ms, m.message_id, m.sequence};
+  t.dedup_expiry.emplace_back(expire_ms, m.dedup_id);
   writes.push_back(DedupRow(t, m.dedup_id));
 }
 

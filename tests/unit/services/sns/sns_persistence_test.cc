@@ -39,6 +39,7 @@ TEST_F(PersistenceTest, FifoDeduplicationWindowSurvivesRestart) {
   Advance(5 * 60 * 1000);  // the window is over
   json later = Ok("Publish", publish);
   EXPECT_NE(later["MessageId"], first["MessageId"]);
+  EXPECT_EQ(Ok("Publish", publish)["MessageId"], later["MessageId"]);  // a new window
   // A deleted topic takes its window with it: a new topic of the same name starts afresh.
   Ok("DeleteTopic", {{"TopicArn", topic}});
   EXPECT_EQ(CreateTopic("t.fifo", {{"FifoTopic", "true"}}), topic);
