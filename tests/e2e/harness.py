@@ -419,6 +419,18 @@ class SqsTestCase(WharfTestCase):
         return self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=n, **kw).get(
             "Messages", [])
 
+    def assert_bad_batch_ids_refused(self, url, query_code=None):
+        """A batch entry Id with a colon, or an empty one (recorded: not a missing parameter), is
+        InvalidBatchEntryId; `query_code` is the JSON protocol's QueryErrorCode, if any."""
+        for bad_id in ("invalid:id", ""):
+            self.assertClientError(
+                lambda: self.sqs.delete_message_batch(QueueUrl=url, Entries=[
+                    {"Id": bad_id, "ReceiptHandle": "r"}]),
+                "AWS.SimpleQueueService.InvalidBatchEntryId", 400,
+                "A batch entry id can only contain alphanumeric characters, hyphens and "
+                "underscores. It can be at most 80 letters long.", query_code,
+                self.errors.InvalidBatchEntryId)
+
     def drain(self, url, **kw):
         """Receives until a call returns nothing (AWS may answer with fewer than are there)."""
         out = []

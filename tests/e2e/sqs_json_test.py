@@ -439,14 +439,7 @@ class BatchTest(SqsJsonTestBase):
             "AWS.SimpleQueueService.TooManyEntriesInBatchRequest", 400,
             "Maximum number of entries per request are 10. You have sent 20.",
             "TooManyEntriesInBatchRequest", self.errors.TooManyEntriesInBatchRequest)
-        for bad_id in ("invalid:id", ""):  # "" recorded too: not a missing parameter
-            self.assertClientError(
-                lambda: self.sqs.delete_message_batch(QueueUrl=url, Entries=[
-                    {"Id": bad_id, "ReceiptHandle": "r"}]),
-                "AWS.SimpleQueueService.InvalidBatchEntryId", 400,
-                "A batch entry id can only contain alphanumeric characters, hyphens and "
-                "underscores. It can be at most 80 letters long.", "InvalidBatchEntryId",
-                self.errors.InvalidBatchEntryId)
+        self.assert_bad_batch_ids_refused(url, "InvalidBatchEntryId")
         self.assertClientError(
             lambda: self.sqs.send_message_batch(QueueUrl=url, Entries=[
                 {"Id": "same", "MessageBody": "1"}, {"Id": "same", "MessageBody": "2"}]),
