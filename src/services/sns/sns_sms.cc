@@ -7,9 +7,6 @@
 namespace wharf::sns {
 namespace {
 
-constexpr std::string_view kUpsert =
-    "INSERT OR REPLACE INTO sns_objects(kind, id, doc) VALUES('kv', ?1, ?2)";
-
 bool IsE164(const std::string& n) {
   if (n.size() < 2 || n.size() > 16 || n[0] != '+') return false;
   for (size_t i = 1; i < n.size(); ++i) {
@@ -47,7 +44,7 @@ Status SnsCore::CheckPhoneNumber(const std::string& number, bool publish) {
 }
 
 void SnsCore::WriteKv(const std::string& id, const json& doc, Sql& w) const {
-  w.push_back({kUpsert, {id, doc.dump()}});
+  w.push_back({kUpsertObject, {std::string("kv"), id, doc.dump()}});
 }
 
 // SMS attributes belong to an account in a region; MonthlySpendLimit is "1" until set (recorded).
