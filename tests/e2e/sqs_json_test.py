@@ -11,6 +11,7 @@ import re
 import threading
 
 import harness
+import sqs_recorded_errors
 from harness import ACCOUNT, REGION, md5_hex, md5_of_message_attributes
 
 NO_QUEUE_MSG = "The specified queue does not exist."
@@ -627,6 +628,10 @@ class DeadLetterTest(SqsJsonTestBase):
             lambda: self.sqs.cancel_message_move_task(TaskHandle="foobared"),
             "InvalidParameterValue", 400, "Value for parameter TaskHandle is invalid.",
             "InvalidParameterValueException")
+
+
+class RecordedErrorsTest(sqs_recorded_errors.RecordedErrorsTest, SqsJsonTestBase):
+    pass
 
 
 class MessageListingTest(SqsJsonTestBase):

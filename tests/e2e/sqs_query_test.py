@@ -10,6 +10,7 @@ class and Error.Code. Expected values are real AWS's (aws-recorded/sqs, the [sqs
 import json
 
 import harness
+import sqs_recorded_errors
 from harness import ACCOUNT, REGION, md5_hex, md5_of_message_attributes
 
 NO_QUEUE_MSG = "The specified queue does not exist for this wsdl version."
@@ -223,6 +224,10 @@ class MessageTest(SqsQueryTestBase):
         self.assertClientError(
             lambda: self.sqs.send_message(QueueUrl=url, MessageBody="x"), "MissingParameter",
             400, "The request must contain the parameter MessageGroupId.")
+
+
+class RecordedErrorsTest(sqs_recorded_errors.RecordedErrorsTest, SqsQueryTestBase):
+    pass
 
 
 class MessageListingTest(SqsQueryTestBase):
