@@ -421,6 +421,7 @@ void WriteJsonText(const json& value, std::string& out) {
 
 std::string JsonText(const json& value) {
   std::string out;
+  out.reserve(256);  // most answers fit: no regrowth while writing them
   WriteJsonText(value, out);
   return out;
 }

@@ -8,7 +8,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <charconv>
-#include <iterator>
 #include <string_view>
 #include <utility>
 
@@ -28,8 +27,8 @@ namespace {
 constexpr size_t kMaxPipelined = 32;
 constexpr std::string_view kH2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-
-std::string_view Sv(boost::beast::string_view s) { return std::string_view(s.data(), s.size()); }
+// Room for an answer's status line and headers, so that writing them does not reallocate.
+constexpr size_t kUsualHeadBytes = 512;
 
 void AppendHex(std::string& out, size_t n) {
   char buf[20];
@@ -159,9 +158,8 @@ void Http1Session::OnHeader(error_code ec) {
     return;
   }
   last_activity_ = std::chrono::steady_clock::now();
-  auto& msg = parser_->get();
-  if (!parser_->is_done() && msg.version() >= 11 &&
-      EqualsNoCase(Sv(msg[http::field::expect]), "100-continue") && !writing_ && slots_.empty()) {
+  if (!parser_->is_done() && parser_->version() >= 11 && parser_->expects_continue() && !writing_ &&
+      slots_.empty()) {
     // Nothing else is on the wire, so the interim answer cannot overtake a final one.
     writing_ = true;
     net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
@@ -243,26 +241,13 @@ void Http1Session::Fail(int status) {
 }
 
 void Http1Session::DispatchRequest() {
-  auto& msg = parser_->get();
-  HttpRequest req;
-  req.method.assign(Sv(msg.method_string()));
-  req.target.assign(Sv(msg.target()));
-  SplitTarget(req);
-  req.headers.reserve(static_cast<size_t>(std::distance(msg.begin(), msg.end())));
-  for (const auto& field : msg) {
-    std::string name(Sv(field.name_string()));
-    for (char& c : name) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    req.headers.emplace_back(std::move(name), std::string(Sv(field.value())));
-  }
-  req.body = std::move(msg.body());
+  HttpRequest req = std::move(parser_->request());
   req.remote_address = remote_;
 
   Slot slot;
-  slot.version = msg.version() >= 11 ? 11 : 10;
-  slot.head = msg.method() == http::verb::head;
-  slot.close_after = !msg.keep_alive();
+  slot.version = parser_->version();
+  slot.head = parser_->is_head();
+  slot.close_after = !parser_->keep_alive();
   slot.origin = req.Header("origin");
   if (slot.close_after) read_done_ = true;
   uint64_t seq = first_seq_ + slots_.size();
@@ -304,6 +289,7 @@ void Http1Session::OnResponse(uint64_t seq, HttpResponse response) {
     response.stream(std::move(sink));
     return;
   }
+  s->data.reserve(kUsualHeadBytes + response.body.size());
   AppendHttp1Head(s->data, s->version, !s->close_after, s->head, false, response.body.size(),
                   response, HttpDate(core_->options.now_ms));
   if (StatusAllowsBody(response.status, s->head)) s->data += response.body;

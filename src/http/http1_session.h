@@ -6,8 +6,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -16,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "http/request_parser.h"
 #include "http/server_core.h"
 
 namespace wharf::http_internal {
@@ -48,7 +47,6 @@ class Http1Session : public Connection {
     std::string origin;
     std::string data;
   };
-  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
 
   std::shared_ptr<Http1Session> Self();
   void Detect();
@@ -71,7 +69,7 @@ class Http1Session : public Connection {
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer idle_timer_;
   boost::beast::flat_buffer buffer_;
-  std::optional<Parser> parser_;
+  std::optional<RequestParser> parser_;
   std::string remote_;
   std::deque<Slot> slots_;
   uint64_t first_seq_ = 0;  // sequence number of slots_.front()
