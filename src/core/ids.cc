@@ -49,14 +49,14 @@ std::string NewUuid() {
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(36);
+  std::array<char, 36> text;
+  size_t n = 0;
   for (size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    s.push_back(kHex[b[i] >> 4]);
-    s.push_back(kHex[b[i] & 15]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) text[n++] = '-';
+    text[n++] = kHex[b[i] >> 4];
+    text[n++] = kHex[b[i] & 15];
   }
-  return s;
+  return std::string(text.data(), n);
 }
 
 }  // namespace wharf
