@@ -8,6 +8,7 @@
 
 #include "admin/admin_access.h"
 #include "dispatch/http_util.h"
+#include "wharf/core/encoding.h"
 #include "wharf/core/json_text.h"
 
 #ifndef WHARF_VERSION
@@ -119,7 +120,7 @@ void AdminApi::Route(const HttpRequest& request, const Respond& respond) {
       AdminRequest admin_request;
       admin_request.method = method;
       admin_request.path = rest.substr(service.size());
-      for (auto& [key, value] : dispatch::ParseParams(request.query)) {
+      for (auto& [key, value] : ParseFormPairs(request.query)) {
         admin_request.query.emplace(std::move(key), std::move(value));
       }
       if (!request.body.empty()) {

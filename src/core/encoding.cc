@@ -84,6 +84,47 @@ std::string HexEncode(std::string_view bytes) {
   return out;
 }
 
+int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%' && i + 2 < text.size()) {
+      const int hi = HexDigitValue(text[i + 1]);
+      const int lo = HexDigitValue(text[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(plus_is_space && c == '+' ? ' ' : c);
+  }
+  return out;
+}
+
+FormPairs ParseFormPairs(std::string_view text) {
+  FormPairs pairs;
+  while (!text.empty()) {
+    const size_t amp = text.find('&');
+    const std::string_view piece = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+    if (piece.empty()) continue;
+    const size_t eq = piece.find('=');
+    std::string value =
+        eq == std::string_view::npos ? std::string() : PercentDecode(piece.substr(eq + 1), true);
+    pairs.emplace_back(PercentDecode(piece.substr(0, eq), true), std::move(value));
+  }
+  return pairs;
+}
+
 size_t Utf8SequenceLength(std::string_view text) {
   if (text.empty()) return 0;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());

@@ -113,13 +113,6 @@ class FastReader {
     }
   }
 
-  static int HexDigit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-
   static void AppendUtf8(uint32_t cp, std::string& out) {
     if (cp < 0x80) {
       out.push_back(static_cast<char>(cp));
@@ -189,7 +182,7 @@ class FastReader {
           if (end_ - p_ < 4) return false;
           uint32_t cp = 0;
           for (int i = 0; i < 4; ++i) {
-            const int d = HexDigit(p_[i]);
+            const int d = HexDigitValue(p_[i]);
             if (d < 0) return false;
             cp = (cp << 4) | static_cast<uint32_t>(d);
           }

@@ -11,21 +11,9 @@
 
 namespace wharf::dispatch {
 
-using ParamList = std::vector<std::pair<std::string, std::string>>;
-
 // First header named `name` (lower-case) or "" when absent.
 std::string_view FindHeader(const HeaderList& headers, std::string_view name);
 bool HasHeader(const HeaderList& headers, std::string_view name);
-
-// Percent-decodes `text`; with `plus_is_space` (forms), '+' decodes to ' '. Malformed escapes
-// are kept as is.
-std::string UrlDecode(std::string_view text, bool plus_is_space);
-
-// Splits "a=1&b=&c" into decoded pairs (c -> ""). Empty pieces are skipped.
-ParamList ParseParams(std::string_view text);
-
-// The value of the first pair named `name`, or nullptr.
-const std::string* FindParam(const ParamList& params, std::string_view name);
 
 // RFC 3986 encoding as SigV4 wants it: only A-Z a-z 0-9 - _ . ~ stay bare ('/' too when
 // `keep_slash`), everything else is %XX with upper-case hex.

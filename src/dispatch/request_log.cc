@@ -10,6 +10,8 @@
 #include <mutex>
 #include <string>
 
+#include "wharf/core/json_text.h"
+
 namespace wharf::dispatch {
 namespace {
 
@@ -66,37 +68,9 @@ RequestLogState& State() {
 }  // namespace
 
 std::string JsonEscape(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[(c >> 4) & 0xF]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out;
+  std::string quoted;
+  WriteJsonString(text, quoted);
+  return quoted.substr(1, quoted.size() - 2);
 }
 
 void InitLogging(const Config& config) {

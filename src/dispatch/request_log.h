@@ -27,7 +27,7 @@ struct RequestLogEntry {
 // Logs one line for a finished request, at info level (warn for 5xx).
 void LogRequest(const RequestLogEntry& entry);
 
-// Text escaped for the inside of a JSON string.
+// Text escaped for the inside of a JSON string (as WriteJsonString writes it, without quotes).
 std::string JsonEscape(std::string_view text);
 
 }  // namespace wharf::dispatch

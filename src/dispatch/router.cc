@@ -3,6 +3,7 @@
 #include <array>
 
 #include "dispatch/http_util.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf::dispatch {
 namespace {
@@ -190,7 +191,8 @@ bool FindRawParam(std::string_view text, std::string_view key, std::string* valu
     size_t eq = piece.find('=');
     if (piece.substr(0, eq) != key) continue;
     if (value != nullptr) {
-      *value = eq == std::string_view::npos ? std::string() : UrlDecode(piece.substr(eq + 1), true);
+      *value =
+          eq == std::string_view::npos ? std::string() : PercentDecode(piece.substr(eq + 1), true);
     }
     return true;
   }

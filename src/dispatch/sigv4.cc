@@ -64,16 +64,9 @@ std::string NormalizePath(std::string_view path) {
 }
 
 std::string CanonicalQuery(std::string_view query, bool presigned) {
-  std::vector<std::pair<std::string, std::string>> pairs;
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view piece = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (piece.empty()) continue;
-    size_t eq = piece.find('=');
-    std::string key = UrlDecode(piece.substr(0, eq), true);
+  FormPairs pairs;
+  for (const auto& [key, value] : ParseFormPairs(query)) {
     if (presigned && key == "X-Amz-Signature") continue;
-    std::string value = eq == std::string_view::npos ? "" : UrlDecode(piece.substr(eq + 1), true);
     pairs.emplace_back(UriEncode(key, false), UriEncode(value, false));
   }
   std::sort(pairs.begin(), pairs.end());

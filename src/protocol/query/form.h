@@ -11,12 +11,9 @@ namespace wharf::query {
 // Decoded form parameters, sorted by name so that prefix scans ("Attribute.1.") are cheap.
 using FormParams = std::map<std::string, std::string, std::less<>>;
 
-// Percent-decodes `in`; '+' becomes a space. Malformed escapes ("%zz", a trailing "%") are
-// kept literally, so any input decodes.
-std::string PercentDecode(std::string_view in);
-
-// Adds every `name=value` pair of `form` (joined by '&') to `params`. Pairs without '=' get an
-// empty value; empty names are skipped. An existing name is overwritten (the last one wins).
+// Adds every `name=value` pair of `form` (joined by '&', decoded by ParseFormPairs) to
+// `params`. Pairs without '=' get an empty value; empty names are skipped. An existing name is
+// overwritten (the last one wins).
 void ParseForm(std::string_view form, FormParams& params);
 
 }  // namespace wharf::query

@@ -8,6 +8,7 @@
 #include "protocol/query/shape_plan.h"
 #include "protocol/shapes.h"
 #include "protocol/validate.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf {
 namespace {
@@ -60,7 +61,7 @@ class QueryCodec : public Codec {
     if (IsQueuePath(request.path) && !params.contains("QueueUrl") &&
         HasMember(model_, *op, "QueueUrl")) {
       params.emplace("QueueUrl", "http://" + std::string(FindHeader(request, "host")) +
-                                     query::PercentDecode(request.path));
+                                     PercentDecode(request.path, false));
     }
     DecodedCall call;
     call.operation = action->second;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include "protocol/query/form.h"
 #include "protocol/rest/rest_binding.h"
 #include "protocol/shapes.h"
 
@@ -37,34 +36,6 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-QueryList ParseQueryString(std::string_view query) {
-  QueryList out;
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    std::string value =
-        eq == std::string_view::npos ? std::string() : query::PercentDecode(pair.substr(eq + 1));
-    out.emplace_back(query::PercentDecode(pair.substr(0, eq)), std::move(value));
-  }
-  return out;
-}
-
-std::string DecodePathSegment(std::string_view segment) {
-  std::string protect;
-  protect.reserve(segment.size());
-  for (char c : segment) {
-    if (c == '+') {
-      protect.append("%2B");
-    } else {
-      protect.push_back(c);
-    }
-  }
-  return query::PercentDecode(protect);
-}
-
 OperationMatcher::OperationMatcher(const ServiceModel& model) {
   const nlohmann::json& ops = model.document()["operations"];
   for (const auto& [name, op] : ops.items()) {
@@ -77,7 +48,7 @@ OperationMatcher::OperationMatcher(const ServiceModel& model) {
     std::string uri = http->value("requestUri", "/");
     size_t q = uri.find('?');
     if (q != std::string::npos) {
-      for (const auto& [k, v] : ParseQueryString(std::string_view(uri).substr(q + 1))) {
+      for (const auto& [k, v] : ParseFormPairs(std::string_view(uri).substr(q + 1))) {
         route.static_query.emplace_back(k, v);
       }
       uri.resize(q);
@@ -119,7 +90,7 @@ int OperationMatcher::Score(const Route& route, const std::vector<std::string_vi
       std::string rest;
       for (size_t j = i; j < segments.size(); ++j) {
         if (j > i) rest.push_back('/');
-        rest += DecodePathSegment(segments[j]);
+        rest += PercentDecode(segments[j], false);
       }
       if (rest.empty()) return -1;
       labels[seg.text] = std::move(rest);
@@ -128,9 +99,9 @@ int OperationMatcher::Score(const Route& route, const std::vector<std::string_vi
     }
     if (i >= segments.size() || segments[i].empty()) return -1;
     if (seg.kind == Segment::kLiteral) {
-      if (DecodePathSegment(segments[i]) != seg.text) return -1;
+      if (PercentDecode(segments[i], false) != seg.text) return -1;
     } else {
-      labels[seg.text] = DecodePathSegment(segments[i]);
+      labels[seg.text] = PercentDecode(segments[i], false);
     }
     ++i;
   }

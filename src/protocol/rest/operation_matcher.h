@@ -13,19 +13,14 @@
 #include <utility>
 #include <vector>
 
+#include "wharf/core/encoding.h"
 #include "wharf/http/message.h"
 #include "wharf/protocol/model.h"
 
 namespace wharf::rest {
 
-// Decoded query parameters in request order; names may repeat.
-using QueryList = std::vector<std::pair<std::string, std::string>>;
-
-// Splits and percent-decodes a query string ('+' is a space).
-QueryList ParseQueryString(std::string_view query);
-
-// Percent-decodes a path segment ('+' stays '+').
-std::string DecodePathSegment(std::string_view segment);
+// Decoded query parameters in request order (ParseFormPairs); names may repeat.
+using QueryList = FormPairs;
 
 struct RouteMatch {
   std::string operation;

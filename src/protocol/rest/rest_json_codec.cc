@@ -24,7 +24,7 @@ class RestJsonCodec final : public Codec {
   explicit RestJsonCodec(const ServiceModel& model) : model_(model), matcher_(model) {}
 
   Result<DecodedCall> Decode(const HttpRequest& request) const override {
-    rest::QueryList query = rest::ParseQueryString(request.query);
+    rest::QueryList query = ParseFormPairs(request.query);
     rest::RouteMatch match = matcher_.Match(request, query);
     if (match.operation.empty()) {
       return AwsError::Client("UnknownOperationException",

@@ -53,7 +53,7 @@ class RestXmlCodec final : public Codec {
       : model_(model), matcher_(model), plan_(model), namespace_(query::QueryXmlNamespace(model)) {}
 
   Result<DecodedCall> Decode(const HttpRequest& request) const override {
-    rest::QueryList query = rest::ParseQueryString(request.query);
+    rest::QueryList query = ParseFormPairs(request.query);
     rest::RouteMatch match = matcher_.Match(request, query);
     if (match.operation.empty()) {
       return AwsError::Client("MethodNotAllowed",

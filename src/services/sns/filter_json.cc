@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "wharf/core/encoding.h"
+
 namespace wharf::sns::filter {
 namespace {
 
@@ -42,13 +44,6 @@ void AppendUtf8(std::string& out, std::uint32_t cp) {
     out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 bool IsIdentifierPart(unsigned char c) {
@@ -331,7 +326,7 @@ class Reader {
   bool Hex4(std::uint32_t& cp) {
     for (int i = 0; i < 4; ++i) {
       if (pos_ >= s_.size()) return EndOfInput(" in character escape sequence");
-      int v = HexValue(s_[pos_]);
+      int v = HexDigitValue(s_[pos_]);
       if (v < 0) return Unexpected(pos_, "expected a hex-digit for character escape sequence");
       cp = cp * 16 + static_cast<std::uint32_t>(v);
       ++pos_;

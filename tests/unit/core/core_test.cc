@@ -46,6 +46,29 @@ TEST(DigestTest, KnownVectors) {
   EXPECT_EQ(Md5Hex("abc"), Md5Hex("abc"));
 }
 
+TEST(EncodingTest, PercentDecodeHandlesPlusAndEscapes) {
+  EXPECT_EQ(PercentDecode("a+b%20c%2Bd%26%3D", true), "a b c+d&=");
+  EXPECT_EQ(PercentDecode("a+b%20c", false), "a+b c");
+  EXPECT_EQ(PercentDecode("%C3%A9%e2%98%83", true), "\xC3\xA9\xE2\x98\x83");
+  EXPECT_EQ(PercentDecode("%0D%0A", true), "\r\n");
+}
+
+TEST(EncodingTest, PercentDecodeKeepsMalformedEscapes) {
+  EXPECT_EQ(PercentDecode("100%", true), "100%");
+  EXPECT_EQ(PercentDecode("%zz%4", true), "%zz%4");
+  EXPECT_EQ(PercentDecode("%%41", true), "%A");
+  EXPECT_EQ(HexDigitValue('f'), 15);
+  EXPECT_EQ(HexDigitValue('C'), 12);
+  EXPECT_EQ(HexDigitValue('g'), -1);
+}
+
+TEST(EncodingTest, FormPairsKeepOrderRepeatsAndEmptyValues) {
+  const FormPairs pairs = ParseFormPairs("b=2&a=1%26x&&b=&c&=v&d+e=f+g");
+  const FormPairs want = {{"b", "2"}, {"a", "1&x"}, {"b", ""},
+                          {"c", ""},  {"", "v"},    {"d e", "f g"}};
+  EXPECT_EQ(pairs, want);
+}
+
 TEST(EncodingTest, HexAndBase64) {
   EXPECT_EQ(HexEncode(std::string("\x00\x7f\xff", 3)), "007fff");
   EXPECT_EQ(Base64Encode("hello"), "aGVsbG8=");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dispatch/http_util.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf::dispatch {
 namespace {
@@ -25,11 +26,10 @@ class FakeCodec final : public Codec {
   Result<DecodedCall> Decode(const HttpRequest& request) const override {
     last_body = request.body;
     if (protocol_ == Protocol::kQuery) {
-      ParamList params = ParseParams(request.body);
-      const std::string* action = FindParam(params, "Action");
       nlohmann::json input = nlohmann::json::object();
-      for (const auto& [k, v] : params) input[k] = v;
-      return DecodedCall{action ? *action : "", input};
+      for (const auto& [k, v] : ParseFormPairs(request.body)) input[k] = v;
+      std::string action = input.value("Action", "");
+      return DecodedCall{action, input};
     }
     auto doc = nlohmann::json::parse(request.body, nullptr, false);
     if (doc.is_discarded()) return AwsError::Client("SerializationException", "bad json");

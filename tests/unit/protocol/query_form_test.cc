@@ -8,18 +8,6 @@
 namespace wharf::query {
 namespace {
 
-TEST(QueryFormTest, PercentDecodeHandlesPlusAndEscapes) {
-  EXPECT_EQ(PercentDecode("a+b%20c%2Bd%26%3D"), "a b c+d&=");
-  EXPECT_EQ(PercentDecode("%C3%A9%e2%98%83"), "\xC3\xA9\xE2\x98\x83");
-  EXPECT_EQ(PercentDecode("%0D%0A"), "\r\n");
-}
-
-TEST(QueryFormTest, PercentDecodeKeepsMalformedEscapes) {
-  EXPECT_EQ(PercentDecode("100%"), "100%");
-  EXPECT_EQ(PercentDecode("%zz%4"), "%zz%4");
-  EXPECT_EQ(PercentDecode("%%41"), "%A");
-}
-
 TEST(QueryFormTest, ParseFormSplitsPairs) {
   FormParams p;
   ParseForm("Action=SendMessage&Version=2012-11-05&MessageBody=a%26b&Empty=&Flag&&=x", p);
