@@ -371,6 +371,24 @@ TEST_F(PublishTest, PublishBatch) {
             "message.id");
 }
 
+// The batch limit counts the entries' attributes (names, types and values) with their messages:
+// one byte over with an attribute is refused, at the limit goes through (recorded).
+TEST_F(PublishTest, PublishBatchSizeCountsAttributes) {
+  std::string topic = CreateTopic("t");
+  const json attrs = {{"attr1", {{"DataType", "Number"}, {"StringValue", "1"}}}};
+  const size_t attrs_bytes = std::string("attr1").size() + std::string("Number").size() + 1;
+  const auto batch = [&](size_t first_size) {
+    return json{
+        {"TopicArn", topic},
+        {"PublishBatchRequestEntries",
+         {{{"Id", "1"}, {"Message", std::string(first_size, 'a')}, {"MessageAttributes", attrs}},
+          {{"Id", "2"}, {"Message", "b"}}}}};
+  };
+  EXPECT_EQ(Err("PublishBatch", batch(262144 - attrs_bytes), "BatchRequestTooLong").message,
+            "The length of all the messages put together is more than the limit.");
+  EXPECT_EQ(Ok("PublishBatch", batch(262144 - attrs_bytes - 1))["Successful"].size(), 2u);
+}
+
 TEST_F(PublishTest, MissingQueueGoesToDlq) {
   std::string topic = CreateTopic("t");
   std::string dlq = CreateQueue("dlq");
