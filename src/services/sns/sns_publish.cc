@@ -268,6 +268,7 @@ SnsCore::OpResult SnsCore::Publish(const RequestContext& ctx, json& in, Deferred
   auto m = BuildMessageLocked(t->get(), in, "messageAttributes");
   if (!m.ok()) return std::move(m).error();
   (*m)->host = ctx.host;
+  (*m)->trace_header = ctx.trace_header;
   Topic& topic = **t;
   if (topic.fifo) {
     if (const Topic::Dedup* d = DedupLocked(topic, (*m)->dedup_id, o.writes)) {
@@ -351,6 +352,7 @@ SnsCore::OpResult SnsCore::PublishBatch(const RequestContext& ctx, json& in, Def
         "publishBatchRequestEntries." + std::to_string(i + 1) + ".member.messageAttributes");
     if (!m.ok()) return std::move(m).error();
     (*m)->host = ctx.host;
+    (*m)->trace_header = ctx.trace_header;
     msgs.push_back(std::move(m).value());
   }
   Outcome o;

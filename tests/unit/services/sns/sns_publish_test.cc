@@ -163,6 +163,25 @@ TEST_F(PublishTest, MessageGroupIdReachesAStandardQueue) {
   EXPECT_FALSE(got["Messages"][0]["Attributes"].contains("MessageGroupId"));
 }
 
+// Recorded (test_publish_sqs_from_sns_with_xray_propagation): the Publish request's X-Ray header
+// becomes the queue message's AWSTraceHeader, raw or not.
+TEST_F(PublishTest, XRayHeaderReachesTheQueueAsAWSTraceHeader) {
+  const std::string trace =
+      "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1";
+  std::string topic = CreateTopic("t");
+  SubscribeQueue(topic, CreateQueue("envelope"));
+  SubscribeQueue(topic, CreateQueue("raw"), {{"RawMessageDelivery", "true"}});
+  ctx_.trace_header = trace;
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "m"}});
+  ctx_.trace_header.clear();
+  WaitIdle();
+  for (const char* queue : {"envelope", "raw"}) {
+    json got = Sqs("ReceiveMessage", {{"QueueUrl", QueueUrl(queue)}, {"AttributeNames", {"All"}}});
+    ASSERT_EQ(got["Messages"].size(), 1u) << queue;
+    EXPECT_EQ(got["Messages"][0]["Attributes"]["AWSTraceHeader"], trace) << queue;
+  }
+}
+
 TEST_F(PublishTest, FilterPoliciesBothScopes) {
   std::string topic = CreateTopic("t");
   SubscribeQueue(topic, CreateQueue("attrs"), {{"FilterPolicy", R"({"color":["red"]})"}});
