@@ -250,7 +250,10 @@ SnsCore::OpResult SnsCore::ConfirmSubscription(const RequestContext&, json& in, 
     return InvalidParameterRaw("Invalid token");
   }
   for (auto& [arn, s] : subscriptions_) {
-    if (s->token != token || s->region != topic->region) continue;
+    if (s->token != token) continue;
+    // Its token confirms a subscription only with a topic ARN of the subscription's region,
+    // whatever topic it names (both recorded).
+    if (s->region != topic->region) return InvalidParameter("Topic");
     Outcome o;
     if (s->pending) {
       s->pending = false;

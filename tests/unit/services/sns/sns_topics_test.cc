@@ -223,6 +223,14 @@ TEST_F(TopicsTest, PendingConfirmationForEmail) {
   EXPECT_EQ(
       Err("ConfirmSubscription", {{"TopicArn", arn}, {"Token", "bad"}}, "InvalidParameter").message,
       "Invalid parameter: Token");
+  // Recorded (test_subscribe_external_http_endpoint): the right token with a topic ARN of another
+  // region.
+  std::string other_region = arn;
+  other_region.replace(other_region.find("us-east-1"), 9, "eu-central-1");
+  EXPECT_EQ(
+      Err("ConfirmSubscription", {{"TopicArn", other_region}, {"Token", token}}, "InvalidParameter")
+          .message,
+      "Invalid parameter: Topic");
   std::string sub =
       Ok("ConfirmSubscription", {{"TopicArn", arn}, {"Token", token}})["SubscriptionArn"];
   EXPECT_EQ(Ok("GetSubscriptionAttributes",
