@@ -79,7 +79,8 @@ struct CachedEnvelope {
 // A message published to a topic, shared by its deliveries.
 struct Published {
   std::string message_id, topic_arn, subject, message, structure, group_id, dedup_id, sequence;
-  std::string host;  // Host the publisher used: base of SigningCertURL / UnsubscribeURL
+  std::string host;          // Host the publisher used: base of SigningCertURL / UnsubscribeURL
+  std::string trace_header;  // the publisher's X-Ray header: the SQS messages' AWSTraceHeader
   json attributes = json::object();  // MessageAttributes as given (blobs as json binary)
   json per_protocol;                 // MessageStructure=json: the parsed message, else null
   int64_t timestamp_ms = 0;

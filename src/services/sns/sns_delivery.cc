@@ -80,17 +80,11 @@ void ReadRetry(const json& j, RetryPolicy& p) {
 }  // namespace
 
 json Published::ToJson() const {
-  return {{"id", message_id},
-          {"topic", topic_arn},
-          {"subject", subject},
-          {"message", message},
-          {"structure", structure},
-          {"group", group_id},
-          {"dedup", dedup_id},
-          {"seq", sequence},
-          {"host", host},
-          {"ts", timestamp_ms},
-          {"attrs", AttributesToText(attributes)}};
+  return {
+      {"id", message_id},      {"topic", topic_arn},     {"subject", subject},
+      {"message", message},    {"structure", structure}, {"group", group_id},
+      {"dedup", dedup_id},     {"seq", sequence},        {"host", host},
+      {"trace", trace_header}, {"ts", timestamp_ms},     {"attrs", AttributesToText(attributes)}};
 }
 
 Published Published::FromJson(const json& j) {
@@ -104,6 +98,7 @@ Published Published::FromJson(const json& j) {
   m.dedup_id = j.value("dedup", "");
   m.sequence = j.value("seq", "");
   m.host = j.value("host", "");
+  m.trace_header = j.value("trace", "");
   m.timestamp_ms = j.value("ts", int64_t{0});
   m.attributes = AttributesFromText(j.value("attrs", json::object()));
   if (m.structure == "json") m.per_protocol = json::parse(m.message, nullptr, false);
@@ -262,6 +257,11 @@ sqs::ServiceSend SnsCore::SqsSend(const DeliveryJob& job, const std::string& que
   }
   if (queue_arn.ends_with(".fifo") && !m.dedup_id.empty()) {
     req["MessageDeduplicationId"] = m.dedup_id;
+  }
+  // The Publish request's X-Ray header reaches the queue as AWSTraceHeader (recorded).
+  if (!m.trace_header.empty()) {
+    req["MessageSystemAttributes"] = {
+        {"AWSTraceHeader", {{"DataType", "String"}, {"StringValue", m.trace_header}}}};
   }
   // SNS acts for the topic's owner (aws:SourceAccount); the ARN was checked when the topic was
   // made.

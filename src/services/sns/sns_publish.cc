@@ -37,10 +37,9 @@ Status CheckAttributeName(const std::string& name) {
   return OkStatus();
 }
 
-// Validates MessageAttributes; returns their total size in bytes (names, types and values).
-Result<size_t> CheckAttributes(const json& attrs, std::string_view prefix) {
-  size_t size = 0;
-  if (!attrs.is_object()) return size;
+// Validates MessageAttributes.
+Status CheckAttributes(const json& attrs, std::string_view prefix) {
+  if (!attrs.is_object()) return OkStatus();
   for (auto& [name, v] : attrs.items()) {
     WHARF_RETURN_IF_ERROR(CheckAttributeName(name));
     if (!v.is_object() || !v.contains("DataType") || !v["DataType"].is_string()) {
@@ -67,7 +66,6 @@ Result<size_t> CheckAttributes(const json& attrs, std::string_view prefix) {
                                      " must contain non-empty message attribute value "
                                      "for message attribute type 'Binary'.");
       }
-      size += v["BinaryValue"].get_binary().size();
     } else {
       if (has_binary && !has_string) {
         return ParameterValueInvalid(quoted + " with type '" + base + "' must use field 'String'.");
@@ -87,9 +85,22 @@ Result<size_t> CheckAttributes(const json& attrs, std::string_view prefix) {
                                        " with type 'Number' must contain a valid numeric value.");
         }
       }
-      size += sv.size();
     }
-    size += name.size() + type.size();
+  }
+  return OkStatus();
+}
+
+// The size AWS counts against the message limit for MessageAttributes: every name, DataType and
+// value, in bytes.
+size_t AttributesBytes(const json& attrs) {
+  size_t size = 0;
+  if (!attrs.is_object()) return size;
+  for (auto& [name, v] : attrs.items()) {
+    if (!v.is_object()) continue;
+    size += name.size() + Str(v, "DataType").size() + Str(v, "StringValue").size();
+    if (auto b = v.find("BinaryValue"); b != v.end() && b->is_binary()) {
+      size += b->get_binary().size();
+    }
   }
   return size;
 }
@@ -123,9 +134,8 @@ Result<std::shared_ptr<Published>> SnsCore::BuildMessageLocked(const Topic* t, c
     if (!ValidSubject(m->subject)) return InvalidParameter("Subject");
   }
   m->attributes = entry.value("MessageAttributes", json::object());
-  auto attr_size = CheckAttributes(m->attributes, prefix);
-  if (!attr_size.ok()) return std::move(attr_size).error();
-  if (m->message.size() + *attr_size > kMaxMessageBytes)
+  WHARF_RETURN_IF_ERROR(CheckAttributes(m->attributes, prefix));
+  if (m->message.size() + AttributesBytes(m->attributes) > kMaxMessageBytes)
     return InvalidParameter("Message too long");
   m->structure = Str(entry, "MessageStructure");
   if (m->structure == "json") {
@@ -258,6 +268,7 @@ SnsCore::OpResult SnsCore::Publish(const RequestContext& ctx, json& in, Deferred
   auto m = BuildMessageLocked(t->get(), in, "messageAttributes");
   if (!m.ok()) return std::move(m).error();
   (*m)->host = ctx.host;
+  (*m)->trace_header = ctx.trace_header;
   Topic& topic = **t;
   if (topic.fifo) {
     if (const Topic::Dedup* d = DedupLocked(topic, (*m)->dedup_id, o.writes)) {
@@ -327,7 +338,8 @@ SnsCore::OpResult SnsCore::PublishBatch(const RequestContext& ctx, json& in, Def
       return AwsError::Client("BatchEntryIdsNotDistinct",
                               "Two or more batch entries in the request have the same Id.");
     }
-    total += Str(e, "Message").size();
+    // Attributes count towards the batch's size too (recorded).
+    total += Str(e, "Message").size() + AttributesBytes(e.value("MessageAttributes", json()));
   }
   if (total > kMaxMessageBytes) {
     return AwsError::Client("BatchRequestTooLong",
@@ -340,6 +352,7 @@ SnsCore::OpResult SnsCore::PublishBatch(const RequestContext& ctx, json& in, Def
         "publishBatchRequestEntries." + std::to_string(i + 1) + ".member.messageAttributes");
     if (!m.ok()) return std::move(m).error();
     (*m)->host = ctx.host;
+    (*m)->trace_header = ctx.trace_header;
     msgs.push_back(std::move(m).value());
   }
   Outcome o;

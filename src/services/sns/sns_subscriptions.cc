@@ -19,6 +19,18 @@ const std::set<std::string>& Protocols() {
   return kProtocols;
 }
 
+// A subscription DeliveryPolicy as AWS stores it (recorded): each of its policies, null when not
+// given, and guaranteed false unless given.
+json NormalizedSubscriptionDeliveryPolicy(json policy) {
+  if (!policy.is_object()) return policy;
+  for (const char* member :
+       {"healthyRetryPolicy", "sicklyRetryPolicy", "throttlePolicy", "requestPolicy"}) {
+    if (!policy.contains(member)) policy[member] = nullptr;
+  }
+  if (!policy.contains("guaranteed")) policy["guaranteed"] = false;
+  return policy;
+}
+
 bool IsSqsArn(const std::string& arn) {
   auto p = ParseArn(arn, "Endpoint");
   return p.ok() && p->service == "sqs" && !p->resource.empty() && !p->account.empty();
@@ -130,6 +142,7 @@ Status SnsCore::CheckSubscriptionAttribute(const std::string& name, std::string&
     if (value.empty()) return OkStatus();
     auto j = ParseJsonText(value, why + "DeliveryPolicy");
     if (!j.ok()) return std::move(j).error();
+    value = NormalizedSubscriptionDeliveryPolicy(std::move(*j)).dump();
   } else if (name != "FilterPolicy" && name != "SubscriptionRoleArn") {
     return on_subscribe ? InvalidParameter("Attributes Reason: Unknown attribute " + name)
                         : InvalidParameter("AttributeName");
@@ -237,7 +250,10 @@ SnsCore::OpResult SnsCore::ConfirmSubscription(const RequestContext&, json& in, 
     return InvalidParameterRaw("Invalid token");
   }
   for (auto& [arn, s] : subscriptions_) {
-    if (s->token != token || s->region != topic->region) continue;
+    if (s->token != token) continue;
+    // Its token confirms a subscription only with a topic ARN of the subscription's region,
+    // whatever topic it names (both recorded).
+    if (s->region != topic->region) return InvalidParameter("Topic");
     Outcome o;
     if (s->pending) {
       s->pending = false;
@@ -353,6 +369,7 @@ SnsCore::OpResult SnsCore::GetSubscriptionAttributes(const RequestContext& ctx, 
         {"sicklyRetryPolicy", nullptr},
         {"throttlePolicy",
          p.max_per_second > 0 ? json{{"maxReceivesPerSecond", p.max_per_second}} : json(nullptr)},
+        {"requestPolicy", {{"headerContentType", p.content_type}}},
         {"guaranteed", false}}.dump();
   }
   Outcome o;

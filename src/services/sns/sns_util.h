@@ -52,17 +52,18 @@ std::string Str(const nlohmann::json& input, const char* key);
 Result<nlohmann::json> ParseJsonText(const std::string& text, const std::string& what);
 
 // Paging over a sorted set of keys: the page of up to `limit` keys after `token` (a key
-// previously returned as NextToken), and the next token ("" at the end).
+// previously returned as NextToken), and the next token ("" at the end). Tokens are the keys in
+// base64, as AWS's look (recorded).
 template <typename Map, typename Pred>
 std::vector<typename Map::const_iterator> Page(const Map& m, const std::string& token, size_t limit,
                                                Pred keep, std::string* next) {
   std::vector<typename Map::const_iterator> out;
-  auto it = token.empty() ? m.begin() : m.upper_bound(token);
+  auto it = token.empty() ? m.begin() : m.upper_bound(Base64Decode(token).value_or(token));
   next->clear();
   for (; it != m.end(); ++it) {
     if (!keep(it->second)) continue;
     if (out.size() == limit) {
-      *next = out.back()->first;
+      *next = Base64Encode(out.back()->first);
       break;
     }
     out.push_back(it);

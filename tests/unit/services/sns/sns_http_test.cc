@@ -132,6 +132,43 @@ TEST_F(HttpDeliveryTest, SucceedsOnRetry) {
   EXPECT_EQ(json::parse(reqs[2].body)["Message"], "second time lucky");
 }
 
+// Recorded (test_subscribe_external_http_endpoint_content_type): a subscription's DeliveryPolicy
+// is stored with every policy (null when not given) and guaranteed false; the effective one has
+// the requestPolicy the POSTs use, the subscription's or else the topic's default.
+TEST_F(HttpDeliveryTest, DeliveryPolicyStoredAndEffectiveAsAwsShowsThem) {
+  Endpoint ep;
+  std::string topic = CreateTopic("t");
+  std::string sub = ConfirmedSubscription(*this, ep, topic);
+  const auto set_policy = [&](const char* attribute, const std::string& arn, const json& policy) {
+    Ok(std::string("Set") + attribute + "Attributes", {{std::string(attribute) + "Arn", arn},
+                                                       {"AttributeName", "DeliveryPolicy"},
+                                                       {"AttributeValue", policy.dump()}});
+  };
+  const auto policies = [&] {
+    json a = Ok("GetSubscriptionAttributes", {{"SubscriptionArn", sub}})["Attributes"];
+    return std::pair{json::parse(a["DeliveryPolicy"].get<std::string>()),
+                     json::parse(a["EffectiveDeliveryPolicy"].get<std::string>())};
+  };
+  const json csv = {{"headerContentType", "text/csv"}};
+  set_policy("Subscription", sub, {{"requestPolicy", csv}});
+  auto [stored, effective] = policies();
+  EXPECT_EQ(stored, json({{"healthyRetryPolicy", nullptr},
+                          {"sicklyRetryPolicy", nullptr},
+                          {"throttlePolicy", nullptr},
+                          {"requestPolicy", csv},
+                          {"guaranteed", false}}));
+  EXPECT_EQ(effective["requestPolicy"], csv);
+  EXPECT_EQ(effective["healthyRetryPolicy"]["numRetries"], 3);
+
+  const json by_topic = {{"headerContentType", "application/json"}};
+  set_policy("Topic", topic, {{"http", {{"defaultRequestPolicy", by_topic}}}});
+  set_policy("Subscription", sub, {{"throttlePolicy", {{"maxReceivesPerSecond", 1000}}}});
+  std::tie(stored, effective) = policies();
+  EXPECT_EQ(stored["requestPolicy"], nullptr);
+  EXPECT_EQ(effective["requestPolicy"], by_topic);
+  EXPECT_EQ(effective["throttlePolicy"]["maxReceivesPerSecond"], 1000);
+}
+
 TEST_F(HttpDeliveryTest, ThrottlePolicySpacesDeliveries) {
   Endpoint ep;
   std::string topic = CreateTopic("t");

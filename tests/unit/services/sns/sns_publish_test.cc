@@ -163,6 +163,25 @@ TEST_F(PublishTest, MessageGroupIdReachesAStandardQueue) {
   EXPECT_FALSE(got["Messages"][0]["Attributes"].contains("MessageGroupId"));
 }
 
+// Recorded (test_publish_sqs_from_sns_with_xray_propagation): the Publish request's X-Ray header
+// becomes the queue message's AWSTraceHeader, raw or not.
+TEST_F(PublishTest, XRayHeaderReachesTheQueueAsAWSTraceHeader) {
+  const std::string trace =
+      "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1";
+  std::string topic = CreateTopic("t");
+  SubscribeQueue(topic, CreateQueue("envelope"));
+  SubscribeQueue(topic, CreateQueue("raw"), {{"RawMessageDelivery", "true"}});
+  ctx_.trace_header = trace;
+  Ok("Publish", {{"TopicArn", topic}, {"Message", "m"}});
+  ctx_.trace_header.clear();
+  WaitIdle();
+  for (const char* queue : {"envelope", "raw"}) {
+    json got = Sqs("ReceiveMessage", {{"QueueUrl", QueueUrl(queue)}, {"AttributeNames", {"All"}}});
+    ASSERT_EQ(got["Messages"].size(), 1u) << queue;
+    EXPECT_EQ(got["Messages"][0]["Attributes"]["AWSTraceHeader"], trace) << queue;
+  }
+}
+
 TEST_F(PublishTest, FilterPoliciesBothScopes) {
   std::string topic = CreateTopic("t");
   SubscribeQueue(topic, CreateQueue("attrs"), {{"FilterPolicy", R"({"color":["red"]})"}});
@@ -369,6 +388,24 @@ TEST_F(PublishTest, PublishBatch) {
                 .message,
             "The Id of a batch entry in the batch request contains an impermissible character: "
             "message.id");
+}
+
+// The batch limit counts the entries' attributes (names, types and values) with their messages:
+// one byte over with an attribute is refused, at the limit goes through (recorded).
+TEST_F(PublishTest, PublishBatchSizeCountsAttributes) {
+  std::string topic = CreateTopic("t");
+  const json attrs = {{"attr1", {{"DataType", "Number"}, {"StringValue", "1"}}}};
+  const size_t attrs_bytes = std::string("attr1").size() + std::string("Number").size() + 1;
+  const auto batch = [&](size_t first_size) {
+    return json{
+        {"TopicArn", topic},
+        {"PublishBatchRequestEntries",
+         {{{"Id", "1"}, {"Message", std::string(first_size, 'a')}, {"MessageAttributes", attrs}},
+          {{"Id", "2"}, {"Message", "b"}}}}};
+  };
+  EXPECT_EQ(Err("PublishBatch", batch(262144 - attrs_bytes), "BatchRequestTooLong").message,
+            "The length of all the messages put together is more than the limit.");
+  EXPECT_EQ(Ok("PublishBatch", batch(262144 - attrs_bytes - 1))["Successful"].size(), 2u);
 }
 
 TEST_F(PublishTest, MissingQueueGoesToDlq) {

@@ -1,5 +1,6 @@
 // Topics, subscriptions CRUD, listing, tags, permissions, platform and SMS operations.
 #include "sns_test_util.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf::sns::testing {
 namespace {
@@ -101,6 +102,25 @@ TEST_F(TopicsTest, ListTopicsPagesBy100) {
   json p2 = Ok("ListTopics", {{"NextToken", p1["NextToken"]}});
   EXPECT_EQ(p2["Topics"].size(), 5u);
   EXPECT_FALSE(p2.contains("NextToken"));
+}
+
+// Recorded (test_list_subscriptions_by_topic_pagination): pages of 100, the NextToken in base64.
+TEST_F(TopicsTest, ListSubscriptionsByTopicPagesBy100WithBase64Tokens) {
+  std::string arn = CreateTopic("t");
+  for (int i = 0; i < 101; ++i) {
+    Ok("Subscribe",
+       {{"TopicArn", arn}, {"Protocol", "sms"}, {"Endpoint", "+12312312" + std::to_string(i)}});
+  }
+  json p1 = Ok("ListSubscriptionsByTopic", {{"TopicArn", arn}});
+  ASSERT_EQ(p1["Subscriptions"].size(), 100u);
+  const std::string token = p1.value("NextToken", "");
+  EXPECT_TRUE(Base64Decode(token).has_value()) << token;
+  json p2 = Ok("ListSubscriptionsByTopic", {{"TopicArn", arn}, {"NextToken", token}});
+  ASSERT_EQ(p2["Subscriptions"].size(), 1u);
+  EXPECT_FALSE(p2.contains("NextToken"));
+  for (const json& s : p1["Subscriptions"]) {
+    EXPECT_NE(s["SubscriptionArn"], p2["Subscriptions"][0]["SubscriptionArn"]);
+  }
 }
 
 TEST_F(TopicsTest, DeleteTopicRemovesSubscriptions) {
@@ -223,6 +243,14 @@ TEST_F(TopicsTest, PendingConfirmationForEmail) {
   EXPECT_EQ(
       Err("ConfirmSubscription", {{"TopicArn", arn}, {"Token", "bad"}}, "InvalidParameter").message,
       "Invalid parameter: Token");
+  // Recorded (test_subscribe_external_http_endpoint): the right token with a topic ARN of another
+  // region.
+  std::string other_region = arn;
+  other_region.replace(other_region.find("us-east-1"), 9, "eu-central-1");
+  EXPECT_EQ(
+      Err("ConfirmSubscription", {{"TopicArn", other_region}, {"Token", token}}, "InvalidParameter")
+          .message,
+      "Invalid parameter: Topic");
   std::string sub =
       Ok("ConfirmSubscription", {{"TopicArn", arn}, {"Token", token}})["SubscriptionArn"];
   EXPECT_EQ(Ok("GetSubscriptionAttributes",
