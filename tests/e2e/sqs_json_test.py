@@ -54,6 +54,8 @@ class QueueLifecycleTest(SqsJsonTestBase):
         self.sqs.delete_queue(QueueUrl=url)
         self.assertClientError(lambda: self.make_queue("again-q"),
                                "AWS.SimpleQueueService.QueueDeletedRecently", 400,
+                               "You must wait 60 seconds after deleting a queue before you can "
+                               "create another with the same name.",  # AWS's wording, sic
                                query_code="QueueDeletedRecently",
                                cls=self.errors.QueueDeletedRecently)
         self.advance(61_000)
