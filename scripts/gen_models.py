@@ -30,6 +30,12 @@ SERVICES = {
 # Where a service answers differently from its published model, as JSON merge patches (RFC 7386)
 # applied to the stripped model; each with the recorded behaviour that calls for it.
 PATCHES = {
+    "sqs": {"shapes": {
+        # A query client names each of these MessageSystemAttributeName.N, like its siblings
+        # AttributeName.N and MessageAttributeName.N (kombu's SQS transport sends it to AWS); the
+        # query-era model has no such member to take the name from.
+        "MessageSystemAttributeList": {"member": {"locationName": "MessageSystemAttributeName"}},
+    }},
     "sns": {"shapes": {
         # A missing SubscriptionArn is the engine's InvalidParameter "SubscriptionArn Reason: no
         # value for required parameter", not a ValidationError.

@@ -55,6 +55,8 @@ class QueueLifecycleTest(SqsJsonTestBase):
         self.sqs.delete_queue(QueueUrl=url)
         self.assertClientError(lambda: self.make_queue("again-q"),
                                "AWS.SimpleQueueService.QueueDeletedRecently", 400,
+                               "You must wait 60 seconds after deleting a queue before you can "
+                               "create another with the same name.",  # AWS's wording, sic
                                query_code="QueueDeletedRecently",
                                cls=self.errors.QueueDeletedRecently)
         self.advance(61_000)
@@ -485,6 +487,18 @@ class FifoTest(SqsJsonTestBase):
                 self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         self.advance(31_000)
         self.assertEqual([m["Body"] for m in self.drain(url)], ["g1-b", "g1-c"])
+
+    def test_group_back_from_in_flight_waits_behind_the_other_groups(self):
+        # Validated against AWS (LocalStack's test_fifo_message_group_visibility_after_terminate_
+        # visibility_timeout): once g1-m1 is visible again, group 2 comes first.
+        url = self.make_fifo("back.fifo", ContentBasedDeduplication="true")
+        for body, group in (("g1-m1", "group-1"), ("g1-m2", "group-1"), ("g2-m1", "group-2")):
+            self.sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId=group)
+        first = self.receive(url, n=2)
+        self.assertEqual([m["Body"] for m in first], ["g1-m1", "g1-m2"])
+        self.sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=first[0]["ReceiptHandle"],
+                                           VisibilityTimeout=0)
+        self.assertEqual([m["Body"] for m in self.receive(url, n=3)], ["g2-m1", "g1-m1"])
 
     def test_deduplication_window(self):
         url = self.make_fifo("dedup.fifo")

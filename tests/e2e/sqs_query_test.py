@@ -8,6 +8,7 @@ class and Error.Code. Expected values are real AWS's (aws-recorded/sqs, the [sqs
 """
 
 import json
+import urllib.parse
 
 import harness
 import sqs_recorded_errors
@@ -131,6 +132,19 @@ class MessageTest(SqsQueryTestBase):
         self.assertEqual(sorted(got), sorted(bodies))
         for body, m in got.items():
             self.assertEqual(m["MD5OfBody"], md5_hex(body), repr(body))
+
+    def test_message_system_attribute_names_by_their_query_name(self):
+        # boto3 1.26 predates MessageSystemAttributeNames; query clients that know it (kombu's SQS
+        # transport, for one, against AWS) send MessageSystemAttributeName.N.
+        url = self.make_queue("q-sysnames")
+        self.sqs.send_message(QueueUrl=url, MessageBody="m")
+        reply = self.server.sqs_query(
+            "Action=ReceiveMessage&Version=2012-11-05&QueueUrl=%s&VisibilityTimeout=0"
+            "&MessageSystemAttributeName.1=SenderId" % urllib.parse.quote(url, safe=""))
+        self.assertEqual(reply.status, 200, reply.body)
+        body = reply.body.decode()
+        self.assertIn("<Name>SenderId</Name>", body)
+        self.assertNotIn("<Name>SentTimestamp</Name>", body)
 
     def test_visibility_and_change_visibility(self):
         url = self.make_queue("q-vis", VisibilityTimeout=30)

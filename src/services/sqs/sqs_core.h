@@ -51,6 +51,9 @@ struct Message {
   uint64_t nonce = 0;  // receipt nonce of the latest receive; 0 = never received
   int32_t receive_count = 0;
   MsgState state = MsgState::kVisible;
+  // FIFO: the queue's count of messages made visible when this one last was. Groups are served
+  // in the order their oldest messages became visible (one back from in flight goes last).
+  uint64_t visible_order = 0;
   // The latest timer scheduled for the message (earlier ones find visible_at moved on and do
   // nothing); cancelled when the engine drops its state.
   TimerId timer = 0;
@@ -98,6 +101,7 @@ struct Queue {
     std::set<uint64_t> seqs;
   };
   std::map<std::string, Group> groups;  // FIFO queues
+  uint64_t next_visible_order = 1;      // FIFO queues: see Message::visible_order
   size_t n_visible = 0, n_inflight = 0, n_delayed = 0;
   struct Dedup {
     int64_t expire_ms;
@@ -247,6 +251,7 @@ class SqsCore {
   json RenderLocked(const Queue& q, const Message& m, const ReceiveParams& p) const;
   void SetStateLocked(Queue& q, Message& m, MsgState s);
   void MakeVisibleLocked(Queue& q, Message& m, Deferred& d);
+  void PutLastInLineLocked(Queue& q, Message& m);
   void ScheduleMessageTimerLocked(const QueuePtr& q, Message& m);
   void OnMessageTimer(std::weak_ptr<Queue> wq, uint64_t seq);
   void EraseMessageLocked(Queue& q, std::map<uint64_t, Message>::iterator it);

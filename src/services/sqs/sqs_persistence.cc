@@ -170,7 +170,7 @@ Status SqsCore::LoadLocked() {
         if (q->fifo) q->groups[msg.group_id].seqs.insert(msg.seq);
         if (msg.visible_at_ms <= now) {
           SetStateLocked(*q, msg, MsgState::kVisible);
-          if (!q->fifo) q->visible.push_back(msg.seq);
+          PutLastInLineLocked(*q, msg);
         } else {
           if (msg.nonce != 0) SetStateLocked(*q, msg, MsgState::kInFlight);
           ScheduleMessageTimerLocked(q, msg);

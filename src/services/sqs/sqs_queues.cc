@@ -169,9 +169,10 @@ Result<SqsCore::QueuePtr> SqsCore::CreateQueueLocked(const std::string& account,
   auto del = deleted_at_ms_.find(key);
   if (del != deleted_at_ms_.end() &&
       NowMs() < del->second + int64_t{env_.config.sqs_delete_recreate_seconds} * 1000) {
+    // AWS's wording, without "queue" after "another" (recorded).
     return Error("QueueDeletedRecently",
                  "You must wait 60 seconds after deleting a queue before you can create "
-                 "another queue with the same name.");
+                 "another with the same name.");
   }
   auto q = std::make_shared<Queue>();
   q->uid = next_uid_++;

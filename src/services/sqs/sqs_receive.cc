@@ -73,8 +73,16 @@ void SqsCore::SetStateLocked(Queue& q, Message& m, MsgState s) {
 
 void SqsCore::MakeVisibleLocked(Queue& q, Message& m, Deferred& d) {
   SetStateLocked(q, m, MsgState::kVisible);
-  if (!q.fifo) q.visible.push_back(m.seq);
+  PutLastInLineLocked(q, m);
   WakeWaitersLocked(q, d);
+}
+
+void SqsCore::PutLastInLineLocked(Queue& q, Message& m) {
+  if (q.fifo) {
+    m.visible_order = q.next_visible_order++;
+  } else {
+    q.visible.push_back(m.seq);
+  }
 }
 
 void SqsCore::ScheduleMessageTimerLocked(const QueuePtr& q, Message& m) {
@@ -164,7 +172,7 @@ json SqsCore::TakeLocked(Queue& q, const ReceiveParams& p, Sql& writes, Deferred
       auto it = q.messages.find(seq);
       if (it == q.messages.end()) continue;
       SetStateLocked(q, it->second, MsgState::kVisible);
-      if (!q.fifo) q.visible.push_back(seq);
+      PutLastInLineLocked(q, it->second);
     }
   };
   QueuePtr dlq = q.dlq_arn.empty() ? nullptr : FindByArnLocked(q.dlq_arn);
@@ -206,14 +214,15 @@ json SqsCore::TakeLocked(Queue& q, const ReceiveParams& p, Sql& writes, Deferred
     release();
     return out;
   }
-  // FIFO: oldest available group first. A group gives the visible messages at its head, up to
-  // its first one in flight: none while its oldest is in flight, but those before a message
-  // whose visibility was extended once they are visible again (as AWS does, recorded).
+  // FIFO: the group whose oldest message became visible first goes first, so one back from in
+  // flight waits behind the others (as AWS does, validated). A group gives the visible messages
+  // at its head, up to its first one in flight: none while its oldest is in flight, but those
+  // before a message whose visibility was extended once they are visible again (recorded).
   std::vector<std::pair<uint64_t, std::string>> ready;
   for (const auto& [gid, g] : q.groups) {
     if (g.seqs.empty()) continue;
-    auto it = q.messages.find(*g.seqs.begin());
-    if (it->second.state == MsgState::kVisible) ready.emplace_back(it->first, gid);
+    const Message& head = q.messages.find(*g.seqs.begin())->second;
+    if (head.state == MsgState::kVisible) ready.emplace_back(head.visible_order, gid);
   }
   std::sort(ready.begin(), ready.end());
   for (const auto& [head, gid] : ready) {

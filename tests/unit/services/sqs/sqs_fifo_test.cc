@@ -3,7 +3,15 @@
 namespace wharf::sqs::testing {
 namespace {
 
-using SqsFifo = SqsFixture;
+class SqsFifo : public SqsFixture {
+ protected:
+  // The bodies one receive of up to 10 messages gives, in its order.
+  json ReceivedBodies(const std::string& url) {
+    json bodies = json::array();
+    for (const auto& m : Receive(url, {{"MaxNumberOfMessages", 10}})) bodies.push_back(m["Body"]);
+    return bodies;
+  }
+};
 
 // A SendMessage input for a FIFO queue.
 json Send(const std::string& url, const std::string& body, const std::string& group,
@@ -111,6 +119,45 @@ TEST_F(SqsFifo, GroupGivesItsVisibleHeadUpToTheFirstMessageInFlight) {
     const json expected[] = {json::array(), {"foo"}, {"foo", "bar"}};
     EXPECT_EQ(bodies, expected[extended]) << "extended message " << extended;
   }
+}
+
+// Validated against AWS (LocalStack's test_fifo_message_group_visibility_after_change_message_
+// visibility and ..._after_terminate_visibility_timeout): a group whose oldest message comes back
+// from in flight is served after the groups that were waiting, even when ChangeMessageVisibility 0
+// brings it back in the same millisecond.
+TEST_F(SqsFifo, GroupBackFromInFlightIsServedAfterTheWaitingGroups) {
+  for (int timeout : {0, 1}) {
+    std::string url =
+        CreateQueue(Named("q", timeout) + ".fifo", {{"FifoQueue", "true"},
+                                                    {"VisibilityTimeout", "30"},
+                                                    {"ContentBasedDeduplication", "true"}});
+    for (const char* body : {"g1-m1", "g1-m2"}) Ok("SendMessage", Send(url, body, "group-1"));
+    Ok("SendMessage", Send(url, "g2-m1", "group-2"));
+    json first = Receive(url, {{"MaxNumberOfMessages", 2}});
+    ASSERT_EQ(first.size(), 2u);
+    Ok("ChangeMessageVisibility", {{"QueueUrl", url},
+                                   {"ReceiptHandle", first[0]["ReceiptHandle"]},
+                                   {"VisibilityTimeout", timeout}});
+    Advance(timeout * 1'000);
+    EXPECT_EQ(ReceivedBodies(url), json({"g2-m1", "g1-m1"})) << "timeout " << timeout;
+  }
+}
+
+// ... but a group whose received messages were deleted keeps its place by its next message (AWS's
+// order in LocalStack's test_fifo_message_group_visibility_after_delete).
+TEST_F(SqsFifo, GroupWithItsReceivedMessagesDeletedKeepsItsPlace) {
+  std::string url =
+      CreateQueue("q.fifo", {{"FifoQueue", "true"}, {"ContentBasedDeduplication", "true"}});
+  const std::pair<const char*, const char*> sends[] = {
+      {"g1-m1", "group-1"}, {"g2-m1", "group-2"}, {"g1-m2", "group-1"}, {"g2-m2", "group-2"},
+      {"g1-m3", "group-1"}, {"g1-m4", "group-1"}, {"g3-m1", "group-3"}};
+  for (const auto& [body, group] : sends) Ok("SendMessage", Send(url, body, group));
+  json first = Receive(url, {{"MaxNumberOfMessages", 2}});
+  ASSERT_EQ(first.size(), 2u);
+  for (const auto& m : first) {
+    Ok("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", m["ReceiptHandle"]}});
+  }
+  EXPECT_EQ(ReceivedBodies(url), json({"g2-m1", "g2-m2", "g1-m3", "g1-m4", "g3-m1"}));
 }
 
 TEST_F(SqsFifo, OrderKeptAfterVisibilityExpiry) {
