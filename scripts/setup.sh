@@ -11,7 +11,7 @@ with_tests=0
 
 build_packages=(build-essential cmake ninja-build pkg-config git
   libboost-dev libboost-system-dev nlohmann-json3-dev librapidxml-dev libspdlog-dev libfmt-dev
-  libsqlite3-dev libssl-dev libnghttp2-dev)
+  libsqlite3-dev libssl-dev libnghttp2-dev libjemalloc-dev)
 test_packages=(libgtest-dev libgmock-dev python3 python3-boto3 awscli curl nodejs npm)
 
 as_root() {
