@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "wharf/core/encoding.h"
@@ -13,6 +14,18 @@ namespace {
 using nlohmann::json;
 
 constexpr int kMaxDepth = 256;  // deeper documents are left to nlohmann
+
+// True when one of the eight bytes of `w` is a control character, '"', '\\' or not ASCII:
+// the bytes a JSON string's reader and writer must look at one by one (the usual bit tricks for
+// "has a byte less than n" and "has a byte equal to c", whose false positives only send a plain run
+// down the slow path).
+bool HasSpecialByte(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  return (((w - kOnes * 0x20) | (quote - kOnes) | (backslash - kOnes) | w) & kHigh) != 0;
+}
 
 // Reads the JSON the SDKs send, straight into nlohmann values. Strict: it accepts a subset of
 // what nlohmann accepts (no byte order mark, no escaped surrogates, integers within 64 bits,
@@ -130,6 +143,12 @@ class FastReader {
     ++p_;  // the opening quote
     const char* run = p_;
     for (;;) {
+      while (end_ - p_ >= 8) {  // plain ASCII eight bytes at a time
+        uint64_t w;
+        std::memcpy(&w, p_, 8);
+        if (HasSpecialByte(w)) break;
+        p_ += 8;
+      }
       while (p_ < end_) {
         const auto c = static_cast<unsigned char>(*p_);
         if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
@@ -263,18 +282,6 @@ void AppendWithNlohmann(const json& value, std::string& out) {
 }
 
 constexpr char kHex[] = "0123456789abcdef";
-
-// True when one of the eight bytes of `w` is a control character, '"', '\\' or not ASCII:
-// the bytes WriteString must look at one by one (the usual bit tricks for "has a byte less
-// than n" and "has a byte equal to c", whose false positives only send a plain run down the
-// slow path).
-bool HasSpecialByte(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  constexpr uint64_t kHigh = 0x8080808080808080ull;
-  const uint64_t quote = w ^ (kOnes * '"');
-  const uint64_t backslash = w ^ (kOnes * '\\');
-  return (((w - kOnes * 0x20) | (quote - kOnes) | (backslash - kOnes) | w) & kHigh) != 0;
-}
 
 }  // namespace
 

@@ -133,6 +133,23 @@ TEST(JsonTextTest, WritesEveryEscapeAtEveryPositionOfLongStrings) {
   }
 }
 
+TEST(JsonTextTest, ReadsEveryEscapeAtEveryPositionOfLongStrings) {
+  // The reader skips plain ASCII eight bytes at a time too: an escape, a control character, a
+  // quote or a non-ASCII byte must be found wherever it sits in those words.
+  const std::string specials[] = {"\\\"", "\\\\",     "\\n",  "\\u00e9", "\\/", "\x1F",
+                                  "\x7F", "\xC3\xA9", "\xFF", "\"",      " \"x"};
+  for (const std::string& special : specials) {
+    for (size_t length = 0; length <= 24; ++length) {
+      for (size_t at = 0; at <= length; ++at) {
+        std::string s(length, 'a');
+        s.insert(at, special);
+        ExpectParsesLikeNlohmann("[\"" + s + "\"]");
+        ExpectParsesLikeNlohmann("{\"" + s + "\":\"" + s + "\"}");
+      }
+    }
+  }
+}
+
 TEST(JsonTextTest, WritesBinaryAsBase64) {
   json v = {{"blob", json::binary({'h', 'i', '!'})}, {"list", {json::binary({})}}};
   EXPECT_EQ(JsonText(v), R"({"blob":"aGkh","list":[""]})");
