@@ -1,6 +1,7 @@
 #include "admin/init_file.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -36,10 +37,9 @@ class InitFileTest : public ::testing::Test {
   }
   ~InitFileTest() override { std::filesystem::remove(path_); }
 
-  std::filesystem::path path_ =
-      std::filesystem::temp_directory_path() /
-      ("wharf_init_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-       ".json");
+  // One file per test process: ctest runs the tests of this fixture side by side.
+  std::filesystem::path path_ = std::filesystem::temp_directory_path() /
+                                ("wharf_init_test_" + std::to_string(::getpid()) + ".json");
   InitEngine engine_;
   dispatch::EngineMap engines_{{"sqs", &engine_}};
 };
