@@ -10,6 +10,7 @@
 #include "dispatch/request_log.h"
 #include "dispatch/router.h"
 #include "dispatch/sigv4.h"
+#include "wharf/core/encoding.h"
 #include "wharf/core/ids.h"
 
 namespace wharf::dispatch {

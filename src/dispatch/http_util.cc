@@ -1,5 +1,7 @@
 #include "dispatch/http_util.h"
 
+#include "wharf/core/encoding.h"
+
 namespace wharf::dispatch {
 namespace {
 
@@ -37,14 +39,6 @@ std::string UriEncode(std::string_view text, bool keep_slash) {
       out.push_back(kHex[byte >> 4]);
       out.push_back(kHex[byte & 0xF]);
     }
-  }
-  return out;
-}
-
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
 }

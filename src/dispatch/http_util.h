@@ -19,7 +19,6 @@ bool HasHeader(const HeaderList& headers, std::string_view name);
 // `keep_slash`), everything else is %XX with upper-case hex.
 std::string UriEncode(std::string_view text, bool keep_slash);
 
-std::string AsciiLower(std::string_view text);
 bool StartsWith(std::string_view text, std::string_view prefix);
 
 // True when the request's body is a form (application/x-www-form-urlencoded).

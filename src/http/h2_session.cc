@@ -12,6 +12,7 @@
 
 #include "http/cors.h"
 #include "http/wire.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf::http_internal {
 
@@ -302,11 +303,7 @@ void H2Session::Submit(int32_t id, Stream& s, HttpResponse& response) {
   add(":status", status);
   for (const auto& [n, v] : response.headers) {
     if (IsTransportHeader(n) && !(s.head && EqualsNoCase(n, "content-length"))) continue;
-    std::string lower = n;
-    for (char& c : lower) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    names.push_back(std::move(lower));
+    names.push_back(AsciiLower(n));
     add(names.back(), v);
   }
   HeaderPresence present = ScanHeaders(response);

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "http/wire.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf::http_internal {
 
@@ -27,12 +28,8 @@ void RequestParser::on_request_impl(verb method, string_view method_str, string_
 
 void RequestParser::on_field_impl(field name, string_view name_string, string_view value,
                                   error_code&) {
-  std::string lower(Sv(name_string));
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
   if (name == field::expect) expects_continue_ = EqualsNoCase(Sv(value), "100-continue");
-  request_.headers.emplace_back(std::move(lower), std::string(Sv(value)));
+  request_.headers.emplace_back(AsciiLower(Sv(name_string)), std::string(Sv(value)));
 }
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,

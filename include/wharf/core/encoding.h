@@ -28,6 +28,9 @@ size_t Utf8SequenceLength(std::string_view text);
 // Two lower-case hex digits per byte. Thread-safe.
 std::string HexEncode(std::string_view bytes);
 
+// `text` with A-Z lower-cased (HTTP header names, content types, host names). Thread-safe.
+std::string AsciiLower(std::string_view text);
+
 // The value (0-15) of the hex digit `c`, in either case; -1 when `c` is none.
 int HexDigitValue(char c);
 

@@ -7,11 +7,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "wharf/core/encoding.h"
 #include "protocol/query/xml_shape.h"
 #include "protocol/shapes.h"
 #include "protocol/timestamp.h"
 #include "protocol/validate.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf::rest {
 namespace {
@@ -27,14 +27,6 @@ std::string_view Trim(std::string_view s) {
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
-}
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 Result<json> ListFromText(const ServiceModel& model, const ShapeRef& r,
@@ -149,7 +141,7 @@ Status BindRequestMembers(const ServiceModel& model, const json& input_shape,
       if (!v.ok()) return std::move(v).error();
       input[name] = std::move(v).value();
     } else if (location == "header") {
-      std::string lower = ToLower(wire);
+      std::string lower = AsciiLower(wire);
       if (!HasHeader(request, lower)) continue;
       std::string_view text = FindHeader(request, lower);
       Result<json> v = json();

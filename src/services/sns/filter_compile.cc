@@ -7,6 +7,7 @@
 
 #include "services/sns/filter_ip.h"
 #include "services/sns/filter_json.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf::sns::filter {
 namespace {
@@ -16,13 +17,6 @@ using RuleMap = std::map<std::string, std::vector<Pattern>>;
 constexpr std::array<std::string_view, 9> kReservedInOr = {
     "prefix",   "suffix", "anything-but", "numeric", "cidr", "exists", "equals-ignore-case",
     "wildcard", "exactly"};
-
-std::string LowerAscii(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
 
 class Compiler {
  public:
@@ -159,7 +153,7 @@ class Compiler {
     if (cursor_.Next() != Tok::kString) return Barf(type + " match pattern must be a string");
     p.kind = kind;
     p.text = cursor_.Text();
-    if (kind == PatternKind::kEqualsIgnoreCase) p.text = LowerAscii(p.text);
+    if (kind == PatternKind::kEqualsIgnoreCase) p.text = AsciiLower(p.text);
     if (kind == PatternKind::kWildcard) {
       std::string problem = CheckWildcard(p.text);
       if (!problem.empty()) return Barf(problem);

@@ -6,6 +6,7 @@
 
 #include "services/sns/filter_ip.h"
 #include "services/sns/filter_policy.h"
+#include "wharf/core/encoding.h"
 
 namespace wharf::sns {
 namespace {
@@ -60,14 +61,6 @@ bool EndsWith(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
 }
 
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Glob match: "*" any run; "\*" and "\\" literal. REQUIRES: CheckWildcard(pattern) == "".
 bool WildcardMatch(std::string_view pattern, std::string_view s) {
   std::size_t p = 0, i = 0, star_p = std::string_view::npos, star_i = 0;
@@ -117,7 +110,7 @@ bool ValueMatches(const Pattern& p, const FieldValue& v) {
     case PatternKind::kSuffix:
       return is_string && EndsWith(v.text, p.text);
     case PatternKind::kEqualsIgnoreCase:
-      return is_string && LowerAscii(v.text) == p.text;
+      return is_string && AsciiLower(v.text) == p.text;
     case PatternKind::kWildcard:
       return is_string && WildcardMatch(p.text, v.text);
     case PatternKind::kAnythingBut:

@@ -62,6 +62,12 @@ TEST(EncodingTest, PercentDecodeKeepsMalformedEscapes) {
   EXPECT_EQ(HexDigitValue('g'), -1);
 }
 
+TEST(EncodingTest, AsciiLowerTouchesOnlyAToZ) {
+  EXPECT_EQ(AsciiLower("Content-Type: Application/X-AMZ-JSON-1.0 [@Z]"),
+            "content-type: application/x-amz-json-1.0 [@z]");
+  EXPECT_EQ(AsciiLower("\xC3\x89t\xC3\xA9"), "\xC3\x89t\xC3\xA9");  // bytes past ASCII stay
+}
+
 TEST(EncodingTest, FormPairsKeepOrderRepeatsAndEmptyValues) {
   const FormPairs pairs = ParseFormPairs("b=2&a=1%26x&&b=&c&=v&d+e=f+g");
   const FormPairs want = {{"b", "2"}, {"a", "1&x"}, {"b", ""},
